@@ -1,0 +1,115 @@
+# iodirty: IOMMU dirty-tracking conformance suite.
+#
+#   make         build the library, the suites and the tools
+#   make lab     build (or reuse) the lab kernel, boot every lab flavour in
+#                QEMU, run every suite, print the summary, keep results/
+#   make check   host unit tests, then make lab; non-zero on any failure
+#   make unit    host unit tests only (ASan/UBSan)
+#
+# KSRC=/path/to/linux   build headers and the lab kernel from a kernel tree
+# KERNEL=/path/bzImage  boot this kernel image in the lab instead
+# FLAVOURS="mock intel" run only these lab flavours
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+BUILD := build
+KHDR := $(BUILD)/khdr
+PKGS_BUILD := build-essential liburing-dev libnuma-dev perl
+
+WARN := -Wall -Wextra -Werror
+BASE_CFLAGS := -std=gnu11 $(WARN) -g -D_GNU_SOURCE
+INCLUDES := -Ilib -Irunners/collect -Irunners/bind \
+	-isystem $(KHDR)/usr/include -isystem $(KHDR)/selftests
+GUEST_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
+HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(INCLUDES)
+TOOL_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
+
+LIB_SRCS := $(wildcard lib/*.c)
+SUITES := alloc
+SUITE_SRCS := $(foreach s,$(SUITES),$(wildcard suites/$(s)/*.c))
+TOOLS := $(notdir $(wildcard runners/collect runners/bind))
+TOOL_SRCS = $(wildcard runners/$(1)/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+# Objects: guest (static, for the lab initramfs), host (sanitized, unit
+# tests), tool (plain host tools).
+GUEST_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/guest/%.o)
+HOST_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
+TOOL_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tool/%.o)
+HOST_TOOL_OBJS := $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/host/%.o,$(filter-out %/main.c,$(call TOOL_SRCS,$(t)))))
+
+SUITE_BINS := $(SUITE_SRCS:suites/%.c=$(BUILD)/guest/suites/%)
+GUEST_TOOL_BINS := $(BUILD)/guest/bin/iodirty-bind
+HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
+
+.PHONY: all headers deps unit lab check clean
+all: $(SUITE_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
+
+# Build dependencies; installed when root, named in one error otherwise.
+deps:
+	@. runners/common.sh && need_pkgs $(PKGS_BUILD)
+
+# The kernel's uAPI and kselftest headers, from linux-source-6.12 or $(KSRC).
+headers: deps
+	@d=$$(runners/lab/kernel headers) || exit 1; \
+	mkdir -p $(BUILD); \
+	[ "$$(readlink $(KHDR) 2>/dev/null)" = "$$d" ] || ln -sfn "$$d" $(KHDR)
+
+$(BUILD)/guest/%.o: %.c | headers
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/%.o: %.c | headers
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tool/%.o: %.c | headers
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/libiodirty.a: $(GUEST_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/host/libiodirty.a: $(HOST_LIB_OBJS) $(HOST_TOOL_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
+	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
+
+$(BUILD)/guest/bin/iodirty-bind: $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,bind)) $(BUILD)/guest/libiodirty.a
+	@mkdir -p $(@D)
+	$(CC) -static -o $@ $^
+
+# One host tool per runners/<tool>/ directory: all its .c files + the lib.
+define tool_rule
+$(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libiodirty.a
+	@mkdir -p $$(@D)
+	$$(CC) -o $$@ $$^
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+# Host unit tests under ASan/UBSan, aggregated by prove.
+unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
+	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(CURDIR)/$(BUILD)/bin/iodirty-collect \
+	IODIRTY_BIND_BIN=$(CURDIR)/$(BUILD)/bin/iodirty-bind \
+		prove $(UNIT_BINS) $(wildcard tests/*.t)
+
+# The virtual lab: every lab flavour in QEMU, every suite, one summary.
+lab: all
+	runners/lab/lab
+
+check: unit lab
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edu as a DMA engine: registers from QEMU's docs/specs/edu.txt.
+ * A DMA runs 100 ms of device time after the command is written; completion
+ * is seen by polling the command register's run bit.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "edu.h"
+
+#define EDU_REG_IDENT	0x00
+#define EDU_IDENT_MASK	0x0000ffff
+#define EDU_IDENT	0x000000ed
+#define EDU_REG_SRC	0x80
+#define EDU_REG_DST	0x88
+#define EDU_REG_CNT	0x90
+#define EDU_REG_CMD	0x98
+#define EDU_CMD_RUN	0x1
+#define EDU_CMD_TO_RAM	0x2
+
+static volatile uint32_t *reg32(struct iod_vfio_dev *dev, unsigned int off)
+{
+	return (volatile uint32_t *)((volatile uint8_t *)dev->bar + off);
+}
+
+static volatile uint64_t *reg64(struct iod_vfio_dev *dev, unsigned int off)
+{
+	return (volatile uint64_t *)((volatile uint8_t *)dev->bar + off);
+}
+
+int iod_edu_init(struct iod_vfio_dev *dev)
+{
+	int rc;
+
+	if (!dev->bar) {
+		rc = iod_vfio_map_bar(dev, 0);
+		if (rc)
+			return rc;
+	}
+	if ((*reg32(dev, EDU_REG_IDENT) & EDU_IDENT_MASK) != EDU_IDENT)
+		return -ENODEV;
+	return iod_vfio_bus_master(dev, 1);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+static int dma(struct iod_vfio_dev *dev, uint64_t src, uint64_t dst,
+	       uint32_t len, uint32_t cmd)
+{
+	uint64_t deadline;
+
+	if (!len || len > IOD_EDU_MAX_XFER)
+		return -EINVAL;
+	if (*reg64(dev, EDU_REG_CMD) & EDU_CMD_RUN)
+		return -EBUSY;
+	*reg64(dev, EDU_REG_SRC) = src;
+	*reg64(dev, EDU_REG_DST) = dst;
+	*reg64(dev, EDU_REG_CNT) = len;
+	*reg64(dev, EDU_REG_CMD) = cmd | EDU_CMD_RUN;
+	deadline = now_ms() + IOD_EDU_TIMEOUT_MS;
+	while (*reg64(dev, EDU_REG_CMD) & EDU_CMD_RUN) {
+		if (now_ms() > deadline)
+			return -ETIMEDOUT;
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 },
+			  NULL);
+	}
+	return 0;
+}
+
+int iod_edu_write_to(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len)
+{
+	return dma(dev, IOD_EDU_BUF_ADDR, iova, len, EDU_CMD_TO_RAM);
+}
+
+int iod_edu_read_from(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len)
+{
+	return dma(dev, iova, IOD_EDU_BUF_ADDR, len, 0);
+}

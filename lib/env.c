@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The suite programs' environment: profile and device, from env vars. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
+
+struct iod_env iod_env;
+
+static int wants_no_profile(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+void iod_env_load(int argc, char **argv)
+{
+	const char *path = getenv("IODIRTY_PROFILE");
+	char err[512];
+
+	iod_env.flavour = getenv("IODIRTY_FLAVOUR");
+	iod_env.vfio_cdev = getenv("IODIRTY_VFIO_CDEV");
+	if (wants_no_profile(argc, argv))
+		return;
+	if (!path || !*path) {
+		fprintf(stderr,
+			"%s: error: IODIRTY_PROFILE is not set\n"
+			"%s: next: name the profile of the IOMMU under test, e.g. IODIRTY_PROFILE=profiles/mock.profile (make lab sets it for every lab flavour)\n",
+			argv[0], argv[0]);
+		exit(1);
+	}
+	if (iod_profile_load(path, &iod_env.profile, err, sizeof(err))) {
+		fprintf(stderr, "%s: error: bad profile: %s\n"
+			"%s: next: fix the profile (see profiles/README.md)\n",
+			argv[0], err, argv[0]);
+		exit(1);
+	}
+	if (!iod_env_is_mock() && (!iod_env.vfio_cdev || !*iod_env.vfio_cdev)) {
+		fprintf(stderr,
+			"%s: error: profile %s drives a PCI device but IODIRTY_VFIO_CDEV is not set\n"
+			"%s: next: bind the device with 'iodirty-bind bind --allow BDF --state FILE BDF' and export IODIRTY_VFIO_CDEV=<the cdev it prints>\n",
+			argv[0], path, argv[0]);
+		exit(1);
+	}
+}
+
+int iod_env_is_mock(void)
+{
+	const char *dev = iod_profile_enum(iod_env.profile, "device");
+
+	return dev && !strcmp(dev, "mock");
+}
+
+int iod_expect(const char *key)
+{
+	int e = iod_profile_errno(iod_env.profile, key);
+
+	if (e < 0) {
+		fprintf(stderr, "profile %s does not state %s\n",
+			iod_profile_path(iod_env.profile), key);
+		abort();
+	}
+	return e;
+}

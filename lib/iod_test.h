@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Glue between the suites and the kernel's kselftest harness: the run's
+ * environment (profile, device), expected outcomes from the profile, and
+ * XFAIL for known kernel bugs named in the profile.
+ *
+ * A suite program includes this instead of kselftest_harness.h and ends with
+ * IOD_HARNESS_MAIN.
+ */
+#ifndef IODIRTY_IOD_TEST_H
+#define IODIRTY_IOD_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "env.h"
+#include "profile.h"
+
+/* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
+#define IOD_ASSERT_ERR(e, rc) do { \
+	int __want = -(e), __got = (rc); \
+	if (__want != __got) \
+		TH_LOG("expected %s, the kernel returned %s", \
+		       iod_errno_name(e), iod_errno_name(-__got)); \
+	ASSERT_EQ(__want, __got); \
+} while (0)
+
+/* Fail unless rc is the outcome the profile states for `key`. */
+#define IOD_ASSERT_OUTCOME(key, rc) do { \
+	int __e = iod_expect(key); \
+	int __got2 = (rc); \
+	if (-__e != __got2) \
+		TH_LOG("profile %s says %s = %s, the kernel returned %s", \
+		       iod_profile_path(iod_env.profile), key, \
+		       iod_errno_name(__e), iod_errno_name(-__got2)); \
+	ASSERT_EQ(-__e, __got2); \
+} while (0)
+
+/*
+ * Report the case as an expected failure (a known kernel bug) and run
+ * statement (usually "return"). Reported as "ok N name # XFAIL reason".
+ */
+#define IOD_XFAIL(statement, fmt, ...) do { \
+	snprintf(_metadata->results->reason, \
+		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	_metadata->exit_code = KSFT_XFAIL; \
+	_metadata->trigger = 0; \
+	statement; \
+} while (0)
+
+/*
+ * When `misbehaved` is true and the profile names a known kernel bug for
+ * case_id, end the case as XFAIL naming the bug (the fixing commit, or
+ * "unfixed"). Otherwise fall through to the case's own assertions, so a
+ * fixed kernel passes and an unexpected failure still fails.
+ */
+#define IOD_XFAIL_IF_KNOWN_BUG(misbehaved, case_id) do { \
+	const char *__bug = iod_profile_known_bug(iod_env.profile, case_id); \
+	if ((misbehaved) && __bug) \
+		IOD_XFAIL(return, "known kernel bug (%s): %s", case_id, \
+			  __bug); \
+} while (0)
+
+#define IOD_HARNESS_MAIN \
+	int main(int argc, char **argv) \
+	{ \
+		iod_env_load(argc, argv); \
+		return test_harness_run(argc, argv); \
+	}
+
+#endif

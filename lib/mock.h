@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The iommufd mock IOMMU (CONFIG_IOMMUFD_TEST): mock devices and the test
+ * operations the suites use. Wrappers return 0 or -errno with errno kept.
+ */
+#ifndef IODIRTY_MOCK_H
+#define IODIRTY_MOCK_H
+
+#include <stdint.h>
+#include <linux/types.h>
+#include "iommufd_test.h"
+
+struct iod_mock_dev {
+	uint32_t stdev_id;	/* the selftest device object */
+	uint32_t hwpt_id;	/* the HWPT it is attached to */
+	uint32_t idev_id;	/* iommufd device id, for HWPT_ALLOC etc. */
+};
+
+/*
+ * Create a mock device with dev_flags (MOCK_FLAGS_DEVICE_*) and attach it
+ * to pt_id (an IOAS or a HWPT).
+ */
+int iod_mock_dev_create(int fd, uint32_t pt_id, uint32_t dev_flags,
+			struct iod_mock_dev *md);
+/* Re-attach the mock device to pt_id (replace); md->hwpt_id follows. */
+int iod_mock_dev_replace(int fd, struct iod_mock_dev *md, uint32_t pt_id);
+/* Does the mock domain `hwpt_id` translate [iova, +len) to buf's pages? */
+int iod_mock_check_map(int fd, uint32_t hwpt_id, uint64_t iova, void *buf,
+		       uint64_t len);
+/*
+ * IOMMU_TEST_OP_DIRTY: mark dirty the mock IOPTEs of every page_size page
+ * of [iova, +length) whose bit is set in bitmap. *nr_dirty (may be NULL)
+ * gets the number of pages marked.
+ */
+int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
+		       uint64_t length, uint64_t page_size,
+		       const void *bitmap, uint64_t *nr_dirty);
+
+#endif

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The device under test: a mock device or a VFIO cdev, behind one API. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "iommufd.h"
+#include "target.h"
+
+int iod_target_open(struct iod_target *t, uint32_t mock_flags, char *why,
+		    size_t len)
+{
+	struct iod_target_opts opts = { .mock_flags = mock_flags };
+
+	return iod_target_open_opts(t, &opts, why, len);
+}
+
+int iod_target_open_opts(struct iod_target *t,
+			 const struct iod_target_opts *opts, char *why,
+			 size_t len)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->vdev.fd = -1;
+	t->mock = iod_env_is_mock();
+	t->fd = iod_iommufd_open();
+	if (t->fd < 0) {
+		rc = t->fd;
+		snprintf(why, len,
+			 "cannot open /dev/iommu (%s): the kernel needs CONFIG_IOMMUFD=y",
+			 strerror(-rc));
+		return rc;
+	}
+	if (opts->account_mm) {
+		rc = iod_option_set(t->fd, IOMMU_OPTION_RLIMIT_MODE, 0, 1);
+		if (rc) {
+			snprintf(why, len,
+				 "IOMMU_OPTION_RLIMIT_MODE=1 failed: %s (needs CAP_SYS_RESOURCE)",
+				 strerror(-rc));
+			goto fail;
+		}
+	}
+	rc = iod_ioas_alloc(t->fd, &t->ioas_id);
+	if (rc) {
+		snprintf(why, len, "IOMMU_IOAS_ALLOC failed: %s", strerror(-rc));
+		goto fail;
+	}
+	if (t->mock) {
+		rc = iod_mock_dev_create(t->fd, t->ioas_id, opts->mock_flags,
+					 &t->md);
+		if (rc) {
+			snprintf(why, len,
+				 "cannot create an iommufd mock device (%s): the kernel needs CONFIG_IOMMUFD_TEST=y and no intel/amd IOMMU active",
+				 strerror(-rc));
+			goto fail;
+		}
+		t->dev_id = t->md.idev_id;
+		t->pt_id = t->md.hwpt_id;
+		return 0;
+	}
+	rc = iod_vfio_open(&t->vdev, iod_env.vfio_cdev);
+	if (rc) {
+		snprintf(why, len,
+			 "cannot open %s (%s): is the device bound to vfio-pci with CONFIG_VFIO_DEVICE_CDEV=y?",
+			 iod_env.vfio_cdev, strerror(-rc));
+		goto fail;
+	}
+	rc = iod_vfio_bind_iommufd(&t->vdev, t->fd);
+	if (rc) {
+		snprintf(why, len, "VFIO_DEVICE_BIND_IOMMUFD on %s failed: %s",
+			 iod_env.vfio_cdev, strerror(-rc));
+		goto fail;
+	}
+	t->dev_id = t->vdev.dev_id;
+	return 0;
+fail:
+	iod_target_close(t);
+	return rc;
+}
+
+int iod_target_attach(struct iod_target *t, uint32_t pt_id)
+{
+	int rc;
+
+	if (t->mock) {
+		rc = iod_mock_dev_replace(t->fd, &t->md, pt_id);
+		if (!rc)
+			t->pt_id = t->md.hwpt_id;
+		return rc;
+	}
+	rc = iod_vfio_attach(&t->vdev, &pt_id);
+	if (!rc)
+		t->pt_id = pt_id;
+	return rc;
+}
+
+int iod_target_detach(struct iod_target *t)
+{
+	int rc;
+
+	if (t->mock)
+		return iod_target_attach(t, t->ioas_id);
+	rc = iod_vfio_detach(&t->vdev);
+	if (!rc)
+		t->pt_id = 0;
+	return rc;
+}
+
+void iod_target_close(struct iod_target *t)
+{
+	if (t->mock && t->md.stdev_id)
+		iod_destroy(t->fd, t->md.stdev_id);
+	if (t->vdev.fd >= 0)
+		iod_vfio_close(&t->vdev);
+	if (t->fd > 0)
+		close(t->fd);
+	t->fd = -1;
+	t->md.stdev_id = 0;
+}

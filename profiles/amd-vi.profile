@@ -1,0 +1,44 @@
+# Target: real AMD-Vi hardware with EFR.HDSup, a PCI device bound to vfio-pci,
+# kernel 6.12. Not yet run on hardware.
+#
+# Later kernels change two answers here: IOMMU_HW_INFO_TYPE_AMD (efr/efr2)
+# arrives with drivers/iommu/amd/iommufd.c (mainline, late 2025), and the AMD
+# nested-translation work lets NEST_PARENT through on hardware with GT, GIOSup
+# and GCR3TRPMode. This profile states the 6.12 behaviour.
+
+name = amd-vi
+description = AMD-Vi with HDSup (host dirty bits), device via vfio-pci, kernel 6.12
+
+device = vfio-pci
+
+# No DMA engine driver yet; end-to-end dirty cases skip.
+dma.engine = none
+
+# No hw_info op in the 6.12 AMD driver: IOMMU_HW_INFO_TYPE_NONE.
+hw_info.type = none
+
+# amd_iommu_capable(IOMMU_CAP_DIRTY_TRACKING) = amd_iommu_hd_support() (EFR
+# bit 52). HASup (bit 49) is not required.
+cap.dirty_tracking = required
+
+alloc.plain = 0
+
+# 6.12 forces user (UNMANAGED) domains to the v1 table, which has the dirty op.
+alloc.dirty = 0
+
+# amd_iommu_domain_alloc_user() (6.12) accepts DIRTY_TRACKING only:
+# "if ((flags & ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING) || parent || user_data)
+#  return ERR_PTR(-EOPNOTSUPP);"
+alloc.nest_parent = EOPNOTSUPP
+alloc.dirty_nest_parent = EOPNOTSUPP
+
+# AMD attach: "if (dom->dirty_ops && !amd_iommu_hd_support(iommu))
+# return -EINVAL;" -- only reachable with a second IOMMU without HDSup.
+attach.dirty_to_incapable = EINVAL
+attach.dirty = 0
+
+# AMD_IOMMU_PGSIZES: every power of two from 4 KiB (except 512 GiB).
+iova.alignment = 4096
+
+# AMD dirty tracking (421a511a293f) landed in 6.7.
+kernel.min = 6.7

@@ -1,0 +1,43 @@
+# Target: real Arm SMMUv3 with HTTU (IDR0.HTTU == 2, FEAT_HD) and coherent
+# table walks (IDR0.COHACC), a PCI device bound to vfio-pci. Not yet run on
+# hardware; QEMU's smmuv3 never sets IDR0.HTTU and cannot stand in for it.
+
+name = arm-smmuv3
+description = Arm SMMUv3 with HTTU dirty-bit management (stage 1), device via vfio-pci
+
+device = vfio-pci
+
+# No DMA engine driver yet; end-to-end dirty cases skip.
+dma.engine = none
+
+# arm_smmu_hw_info (IOMMU_HW_INFO_TYPE_ARM_SMMUV3, IDR0-5/IIDR/AIDR) exists
+# from about 6.13; 6.12 reports IOMMU_HW_INFO_TYPE_NONE. Hence kernel.min.
+hw_info.type = arm_smmuv3
+kernel.min = 6.13
+
+# arm_smmu_dbm_capable() needs both FEAT_HD and FEAT_COHERENCY.
+cap.dirty_tracking = required
+
+alloc.plain = 0
+
+# Dirty tracking is stage 1 only (io-pgtable HD quirk, DBM bit 51); assumes
+# the SMMU implements stage 1. Note for dirty cases: the SMMU is always
+# tracking (set_dirty_tracking is a no-op) and every new writable mapping
+# reads as dirty on its first harvest.
+alloc.dirty = 0
+
+# From 6.13 NEST_PARENT allocates an S2 domain, refused with EOPNOTSUPP unless
+# the SMMU has ARM_SMMU_FEAT_NESTING (stage 1 and stage 2 both implemented).
+# Assumes such an SMMU; an S1-only part needs EOPNOTSUPP here.
+alloc.nest_parent = 0
+
+# Nest parents are S2 and S2 domains have no dirty tracking:
+# arm_smmu_domain_finalise() returns -EOPNOTSUPP for DIRTY on S2 (>= 6.13).
+alloc.dirty_nest_parent = EOPNOTSUPP
+
+# There is no attach-time capability re-check (a domain is tied to one SMMU),
+# so attach.dirty_to_incapable is not stated.
+attach.dirty = 0
+
+# iova.alignment is not stated: the smallest page follows the translation
+# granule (4 KiB, 16 KiB or 64 KiB) of the kernel and SMMU.

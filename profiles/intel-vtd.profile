@@ -1,0 +1,49 @@
+# Target: real Intel VT-d hardware with second-stage dirty tracking, a PCI
+# device bound to vfio-pci, kernel 6.12.
+#
+# Claims assume an IOMMU whose ECAP has SMTS (43), SLADS (45), SMPWC (48) and
+# NEST (26), running in scalable mode (intel_iommu=sm_on or
+# CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON). Cross-check with the
+# cap_reg/ecap_reg that IOMMU_GET_HW_INFO returns before trusting a failure.
+# Not yet run on hardware.
+
+name = intel-vtd
+description = Intel VT-d with SSADS (second-stage A/D) in scalable mode, device via vfio-pci
+
+device = vfio-pci
+
+# No DMA engine driver yet; end-to-end dirty cases skip.
+dma.engine = none
+
+hw_info.type = intel_vtd
+
+# ssads_supported() = sm_supported() && ecap_slads() && ecap_smpwc(); the SMPWC
+# condition comes from 57f55048e564 (in 6.12.y). Hardware with SLADS but
+# without SMPWC reports no capability and belongs in another profile.
+cap.dirty_tracking = required
+
+alloc.plain = 0
+
+# 6.12 user domains are always second stage, the only stage with dirty bits.
+alloc.dirty = 0
+
+# intel_iommu_domain_alloc_user(): NEST_PARENT needs nested_supported()
+# (ECAP.NEST). Without it this is EOPNOTSUPP.
+alloc.nest_parent = 0
+
+# 6.12 intel_iommu_domain_alloc_user() accepts NEST_PARENT | DIRTY_TRACKING;
+# enabling tracking on the parent also sets SSADE for the devices of its
+# nested children (f1e1610950ea, 1f0198fce683).
+alloc.dirty_nest_parent = 0
+
+# prepare_domain_attach_device(): "if (domain->dirty_ops &&
+# !ssads_supported(iommu)) return -EINVAL;" -- only reachable on a machine
+# with a second IOMMU unit that lacks SSADS; the case skips otherwise.
+attach.dirty_to_incapable = EINVAL
+attach.dirty = 0
+
+# Second-stage smallest page is 4 KiB (pgsize_bitmap SZ_4K plus superpages).
+iova.alignment = 4096
+
+# Intel dirty tracking (f35f22cc760e) landed in 6.7.
+kernel.min = 6.7

@@ -1,0 +1,60 @@
+# Target: QEMU 7.2 virtio-iommu-pci, edu device bound to vfio-pci and used
+# through the VFIO cdev, guest kernel 6.12. Needs
+# iommufd.allow_unsafe_interrupts=1 on the guest command line (no interrupt
+# remapping).
+
+name = lab-virtio
+description = QEMU 7.2 virtio-iommu with an edu device via vfio-pci
+
+device = vfio-pci
+dma.engine = edu
+
+# virtio-iommu has no hw_info op: IOMMU_HW_INFO_TYPE_NONE (measured).
+hw_info.type = none
+
+# viommu_capable() only answers CACHE_COHERENCY and DEFERRED_FLUSH; virtio
+# has map/unmap requests only and no dirty_ops.
+cap.dirty_tracking = absent
+
+# No flags: iommufd_hwpt_paging_alloc() falls back to
+# iommu_paging_domain_alloc() -> viommu_domain_alloc(). It succeeds on an
+# empty IOAS, but see aperture.explicit_hwpt below: with an empty aperture
+# iopt_table_add_domain() reserves [1, ULONG_MAX], so on an IOAS that already
+# has mappings the allocation fails with EADDRINUSE instead.
+alloc.plain = 0
+
+# 6.12 virtio-iommu has no domain_alloc_user, and hw_pagetable.c
+# iommufd_hwpt_paging_alloc() starts with
+# "if ((flags || user_data) && !ops->domain_alloc_user) return ERR_PTR(-EOPNOTSUPP);"
+# so every non-zero flag set is refused before any other check.
+alloc.dirty = EOPNOTSUPP
+alloc.nest_parent = EOPNOTSUPP
+alloc.dirty_nest_parent = EOPNOTSUPP
+
+# attach.* not stated: no dirty HWPT can be allocated here.
+
+# viommu_domain_alloc() leaves the geometry zeroed; viommu_domain_finalise()
+# fills it in at the first attach. An explicitly allocated HWPT therefore has
+# an empty aperture until it is attached.
+aperture.explicit_hwpt = empty_until_attach
+
+# iova.alignment is not stated: it follows the device's page_size_mask, which
+# was not measured.
+
+# The explicit-HWPT aperture bug (lab measurement on 6.12): iommufd narrows the
+# IOAS to the empty aperture, so every later IOAS_MAP fails (EINVAL with a
+# fixed IOVA, ENOSPC with an allocated one), even for other devices; attaching
+# a device straight to the IOAS (automatic domain) works. Upstream,
+# 07107e74444b "iommu/virtio: Move to domain_alloc_paging()" (v6.16 iommu
+# pull, part of "Convert virtio-iommu to domain_alloc_paging()") allocates
+# paging domains per device and sets the geometry at allocation time; that is
+# the change that removes the empty-aperture window. The attribution rests on
+# the commit subject in the v6.16 iommu pull and on the later driver, whose
+# viommu_domain_alloc_paging() fills domain.geometry; the commit's own diff
+# has not been read. No 6.12.y backport known.
+# The two cases that meet it: the IOAS aperture check after HWPT_ALLOC, and
+# real DMA through an explicitly allocated HWPT.
+known_bug.hwpt_alloc.keeps_ioas_aperture = 07107e74444b: an explicit HWPT has an empty aperture until its first attach (geometry set in viommu_domain_finalise()); iommufd narrows the IOAS to it, so every later IOAS_MAP fails
+known_bug.dma.hwpt.lands_blocked_relands = 07107e74444b: an explicit HWPT has an empty aperture until its first attach (geometry set in viommu_domain_finalise()); iommufd narrows the IOAS to it, so every later IOAS_MAP fails
+
+kernel.min = 6.7

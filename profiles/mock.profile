@@ -1,0 +1,57 @@
+# Target: the iommufd selftest mock IOMMU (CONFIG_IOMMUFD_TEST), no vIOMMU.
+#
+# Facts are read from drivers/iommu/iommufd/selftest.c in 6.12.117 (xarray
+# page table). From 6.19 the mock runs on the generic page table (iommupt,
+# e93d5945ed5b): MOCK_PAGE_SIZE stays 2048, MOCK_FLAGS_DEVICE_HUGE_IOVA goes
+# away. Re-check every line below against selftest.c before relying on this
+# profile for a 6.19 or later kernel.
+
+name = mock
+description = iommufd selftest mock IOMMU (IOMMUFD_TEST), mock devices, no vIOMMU
+
+# The suites create devices with IOMMU_TEST_OP_MOCK_DOMAIN(_FLAGS); a device
+# created with MOCK_FLAGS_DEVICE_NO_DIRTY models an IOMMU without dirty support.
+# On 6.12 mock devices cannot be created while intel-iommu or amd-iommu is
+# active (lab measurement), so this profile runs without a vIOMMU.
+device = mock
+
+# IOMMU_TEST_OP_DIRTY sets the dirty bit of mock IOPTEs from a user bitmap;
+# that is the only "DMA" the mock has.
+dma.engine = mock
+
+# mock_domain_hw_info() reports IOMMU_HW_INFO_TYPE_SELFTEST (0xfeedbeef).
+hw_info.type = selftest
+
+# mock_domain_capable(IOMMU_CAP_DIRTY_TRACKING) is true unless the device was
+# created with MOCK_FLAGS_DEVICE_NO_DIRTY.
+cap.dirty_tracking = required
+
+alloc.plain = 0
+alloc.dirty = 0
+
+# mock_domain_alloc_user() refuses only flags outside
+# NEST_PARENT | DIRTY_TRACKING (and user_data, or DIRTY on a NO_DIRTY device);
+# the upstream selftest iommufd_mock_domain.alloc_hwpt expects NEST_PARENT to
+# succeed.
+alloc.nest_parent = 0
+
+# Both flags together: the same check in mock_domain_alloc_user() lets
+# NEST_PARENT | DIRTY_TRACKING through (6.12 selftest.c:
+# "if (flags & (~(IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING)))"),
+# and the core (hw_pagetable.c iommufd_hwpt_paging_alloc) only adds the
+# capability check, which the mock passes. No upstream selftest covers this
+# combination, so this line is read from the code, not from a test.
+alloc.dirty_nest_parent = 0
+
+# mock_domain_nop_attach(): a domain with dirty_ops on a NO_DIRTY device
+# gives -EINVAL (upstream iommufd_dirty_tracking.enforce_dirty checks this).
+attach.dirty_to_incapable = EINVAL
+attach.dirty = 0
+
+# MOCK_IO_PAGE_SIZE = PAGE_SIZE / 2 = 2 KiB on 4 KiB-page hosts, so the IOAS
+# iova_alignment with a mock domain attached is 2048.
+iova.alignment = 2048
+
+# Dirty tracking uAPI, MOCK_FLAGS_DEVICE_NO_DIRTY and IOMMU_TEST_OP_DIRTY all
+# arrived in 6.7.
+kernel.min = 6.7

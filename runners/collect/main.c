@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iodirty-collect: turn what a guest run left behind into TAP for prove.
+ *
+ *	iodirty-collect split --stream S --console C --out DIR
+ *	iodirty-collect judge DIR/SUITE/PROGRAM.tap
+ *
+ * See stream.h (the stream, the split layout, the judge) and sentinel.h
+ * (kernel splats in the console log).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stream.h"
+
+static const char usage[] =
+	"usage: iodirty-collect split --stream FILE --console FILE --out DIR\n"
+	"       iodirty-collect judge DIR/SUITE/PROGRAM.tap\n"
+	"\n"
+	"split  cut the guest's result stream into DIR/SUITE/PROGRAM.{tap,status}\n"
+	"       and attribute kernel splats in the console log (.sentinel files);\n"
+	"       also writes DIR/programs and DIR/guest.status\n"
+	"judge  print PROGRAM.tap for prove, with failing test points added for\n"
+	"       kernel splats, programs that did not finish and timeouts\n";
+
+static int cmd_split(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "stream", required_argument, NULL, 's' },
+		{ "console", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *stream = NULL, *console = NULL, *out = NULL;
+	char err[1024];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			stream = optarg;
+			break;
+		case 'c':
+			console = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || !stream || !console || !out) {
+		fprintf(stderr,
+			"iodirty-collect split: --stream, --console and --out are required\n%s",
+			usage);
+		return 2;
+	}
+	if (iod_split(stream, console, out, err, sizeof(err))) {
+		fprintf(stderr, "iodirty-collect: error: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_judge(int argc, char **argv)
+{
+	char err[1024];
+
+	if (argc != 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (iod_judge(argv[1], stdout, err, sizeof(err))) {
+		fprintf(stderr, "iodirty-collect: error: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "split"))
+		return cmd_split(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "judge"))
+		return cmd_judge(argc - 1, argv + 1);
+	if (argc == 2 && (!strcmp(argv[1], "--help") ||
+			  !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fputs(usage, stderr);
+	return 2;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching devices to HWPTs: dirty HWPTs on capable and incapable devices,
+ * replace, detach, and what an attached HWPT refuses.
+ */
+#include <stdint.h>
+
+#include "iod_test.h"
+#include "iommufd.h"
+#include "target.h"
+
+FIXTURE(attach) {
+	struct iod_target t;
+};
+
+FIXTURE_SETUP(attach)
+{
+	char why[256] = "";
+
+	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
+		TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(attach)
+{
+	iod_target_close(&self->t);
+}
+
+/* A dirty HWPT, or SKIP saying why this target cannot have one. */
+#define NEED_DIRTY_HWPT(t, hwpt) do { \
+	if (iod_expect("alloc.dirty")) \
+		SKIP(return, "the profile says this IOMMU cannot track dirty pages (alloc.dirty = %s): there is no dirty HWPT to attach", \
+		     iod_errno_name(iod_expect("alloc.dirty"))); \
+	ASSERT_EQ(0, iod_hwpt_alloc((t)->fd, (t)->dev_id, (t)->ioas_id, \
+				    IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &(hwpt))); \
+} while (0)
+
+/* A dirty HWPT attaches to the device it was allocated for. */
+TEST_F(attach, dirty_to_capable)
+{
+	uint32_t hwpt;
+
+	NEED_DIRTY_HWPT(&self->t, hwpt);
+	IOD_ASSERT_OUTCOME("attach.dirty", iod_target_attach(&self->t, hwpt));
+}
+
+/*
+ * A device whose IOMMU cannot track dirty pages refuses a dirty HWPT, and
+ * cannot allocate one itself.
+ */
+TEST_F(attach, dirty_to_incapable)
+{
+	struct iod_mock_dev nodirty;
+	uint32_t hwpt;
+
+	if (iod_profile_errno(iod_env.profile, "attach.dirty_to_incapable") < 0)
+		SKIP(return, "the profile states no attach.dirty_to_incapable: this target has no dirty-incapable device beside a capable one");
+	NEED_DIRTY_HWPT(&self->t, hwpt);
+	if (!self->t.mock)
+		SKIP(return, "only the mock can create a dirty-incapable device on demand");
+	ASSERT_EQ(0, iod_mock_dev_create(self->t.fd, self->t.ioas_id,
+					 MOCK_FLAGS_DEVICE_NO_DIRTY, &nodirty));
+	IOD_ASSERT_OUTCOME("attach.dirty_to_incapable",
+			   iod_mock_dev_replace(self->t.fd, &nodirty, hwpt));
+	IOD_ASSERT_ERR(EOPNOTSUPP,
+		       iod_hwpt_alloc(self->t.fd, nodirty.idev_id,
+				      self->t.ioas_id,
+				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL));
+	/* The capable device still takes it. */
+	IOD_ASSERT_OUTCOME("attach.dirty", iod_target_attach(&self->t, hwpt));
+}
+
+/*
+ * Plain HWPTs: attach, replace with another, detach, and attach to the IOAS
+ * itself, which gives an automatic HWPT (a new id, not the IOAS's).
+ */
+TEST_F(attach, attach_replace_detach)
+{
+	uint32_t a, b;
+
+	if (iod_expect("alloc.plain"))
+		SKIP(return, "the profile says plain HWPT allocation fails here");
+	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
+				    self->t.ioas_id, 0, &a));
+	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
+				    self->t.ioas_id, 0, &b));
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, a));
+	EXPECT_EQ(a, self->t.pt_id);
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, b));
+	EXPECT_EQ(b, self->t.pt_id);
+	IOD_ASSERT_ERR(0, iod_target_detach(&self->t));
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, self->t.ioas_id));
+	EXPECT_NE(self->t.ioas_id, self->t.pt_id);
+	EXPECT_NE(a, self->t.pt_id);
+	EXPECT_NE(b, self->t.pt_id);
+}
+
+/* Replace a plain HWPT with a dirty one and back while tracking is on. */
+TEST_F(attach, replace_plain_dirty_plain)
+{
+	uint32_t plain, dirty;
+
+	NEED_DIRTY_HWPT(&self->t, dirty);
+	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
+				    self->t.ioas_id, 0, &plain));
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, plain));
+	IOD_ASSERT_OUTCOME("attach.dirty", iod_target_attach(&self->t, dirty));
+	IOD_ASSERT_ERR(0, iod_set_dirty_tracking(self->t.fd, dirty, true));
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, plain));
+	IOD_ASSERT_ERR(0, iod_set_dirty_tracking(self->t.fd, dirty, false));
+	IOD_ASSERT_ERR(0, iod_destroy(self->t.fd, dirty));
+}
+
+/* An attached HWPT cannot be destroyed (EBUSY) until it is detached. */
+TEST_F(attach, destroy_attached_hwpt)
+{
+	uint32_t hwpt;
+
+	if (iod_expect("alloc.plain"))
+		SKIP(return, "the profile says plain HWPT allocation fails here");
+	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
+				    self->t.ioas_id, 0, &hwpt));
+	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, hwpt));
+	IOD_ASSERT_ERR(EBUSY, iod_destroy(self->t.fd, hwpt));
+	IOD_ASSERT_ERR(0, iod_target_detach(&self->t));
+	IOD_ASSERT_ERR(0, iod_destroy(self->t.fd, hwpt));
+}
+
+/*
+ * Attaching to an id that does not exist is ENOENT, to an object that is no
+ * IOAS or HWPT (the device itself) EINVAL; neither changes the attachment.
+ */
+TEST_F(attach, attach_bad_id)
+{
+	uint32_t before = self->t.pt_id;
+
+	IOD_ASSERT_ERR(ENOENT, iod_target_attach(&self->t, 0x7fffffff));
+	EXPECT_EQ(before, self->t.pt_id);
+	IOD_ASSERT_ERR(EINVAL, iod_target_attach(&self->t, self->t.dev_id));
+	EXPECT_EQ(before, self->t.pt_id);
+}
+
+IOD_HARNESS_MAIN
