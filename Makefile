@@ -28,7 +28,7 @@ TOOL_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 LIB_SRCS := $(wildcard lib/*.c)
 SUITES := alloc
 SUITE_SRCS := $(foreach s,$(SUITES),$(wildcard suites/$(s)/*.c))
-TOOLS := $(notdir $(wildcard runners/collect runners/bind))
+TOOLS := $(patsubst runners/%/main.c,%,$(wildcard runners/*/main.c))
 TOOL_SRCS = $(wildcard runners/$(1)/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 

@@ -13,7 +13,7 @@
 #define MARKER_BEGIN	"iodirty: begin "
 #define MARKER_END	"iodirty: end "
 
-void *iod_xrealloc(void *p, size_t size)
+void *collect_xrealloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
 	if (!p) {
@@ -23,30 +23,30 @@ void *iod_xrealloc(void *p, size_t size)
 	return p;
 }
 
-char *iod_xstrdup(const char *s)
+char *collect_xstrdup(const char *s)
 {
 	size_t len = strlen(s);
-	char *d = iod_xrealloc(NULL, len + 1);
+	char *d = collect_xrealloc(NULL, len + 1);
 
 	memcpy(d, s, len + 1);
 	return d;
 }
 
-void iod_lines_push(struct iod_lines *l, const char *s, size_t len)
+void collect_lines_push(struct collect_lines *l, const char *s, size_t len)
 {
 	char *d;
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
-		l->v = iod_xrealloc(l->v, l->cap * sizeof(*l->v));
+		l->v = collect_xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	d = iod_xrealloc(NULL, len + 1);
+	d = collect_xrealloc(NULL, len + 1);
 	memcpy(d, s, len);
 	d[len] = '\0';
 	l->v[l->n++] = d;
 }
 
-void iod_lines_free(struct iod_lines *l)
+void collect_lines_free(struct collect_lines *l)
 {
 	size_t i;
 
@@ -58,14 +58,14 @@ void iod_lines_free(struct iod_lines *l)
 	l->cap = 0;
 }
 
-size_t iod_chomp(char *s, size_t len)
+size_t collect_chomp(char *s, size_t len)
 {
 	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 		s[--len] = '\0';
 	return len;
 }
 
-int iod_lines_read(const char *path, struct iod_lines *out)
+int collect_lines_read(const char *path, struct collect_lines *out)
 {
 	FILE *f = fopen(path, "r");
 	char *buf = NULL;
@@ -76,7 +76,7 @@ int iod_lines_read(const char *path, struct iod_lines *out)
 	if (!f)
 		return -1;
 	while ((len = getline(&buf, &cap, f)) >= 0)
-		iod_lines_push(out, buf, iod_chomp(buf, len));
+		collect_lines_push(out, buf, collect_chomp(buf, len));
 	saved = errno;
 	free(buf);
 	if (ferror(f)) {
@@ -106,7 +106,7 @@ static bool name_part_valid(const char *s, size_t len)
 	return true;
 }
 
-bool iod_name_valid(const char *name)
+bool iod_program_name_valid(const char *name)
 {
 	const char *slash = strchr(name, '/');
 
@@ -169,7 +169,7 @@ enum iod_line_kind iod_sentinel_classify(const char *line)
 static void excerpt_add(struct iod_excerpt *ex, const char *line)
 {
 	if (ex->lines.n < IOD_EXCERPT_MAX)
-		iod_lines_push(&ex->lines, line, strlen(line));
+		collect_lines_push(&ex->lines, line, strlen(line));
 	else
 		ex->dropped++;
 }
@@ -201,11 +201,11 @@ void iod_console_free(struct iod_console *con)
 
 	for (i = 0; i < con->nwin; i++) {
 		free(con->win[i]->name);
-		iod_lines_free(&con->win[i]->ex.lines);
+		collect_lines_free(&con->win[i]->ex.lines);
 		free(con->win[i]);
 	}
 	free(con->win);
-	iod_lines_free(&con->outside.lines);
+	collect_lines_free(&con->outside.lines);
 	memset(con, 0, sizeof(*con));
 }
 
@@ -228,10 +228,10 @@ static struct iod_excerpt *console_window(struct iod_console *con,
 
 	if (ex)
 		return ex;
-	w = iod_xrealloc(NULL, sizeof(*w));
+	w = collect_xrealloc(NULL, sizeof(*w));
 	memset(w, 0, sizeof(*w));
-	w->name = iod_xstrdup(name);
-	con->win = iod_xrealloc(con->win, (con->nwin + 1) * sizeof(*con->win));
+	w->name = collect_xstrdup(name);
+	con->win = collect_xrealloc(con->win, (con->nwin + 1) * sizeof(*con->win));
 	con->win[con->nwin++] = w;
 	return &w->ex;
 }
@@ -267,7 +267,7 @@ static void scan_marker(struct iod_scanner *s, const char *line)
 		return;
 	memcpy(name, p, len);
 	name[len] = '\0';
-	if (iod_name_valid(name) && strcmp(name, IOD_BOOT_NAME))
+	if (iod_program_name_valid(name) && strcmp(name, IOD_BOOT_NAME))
 		s->cur = console_window(s->con, name);
 }
 
@@ -350,7 +350,7 @@ int iod_console_load(const char *path, struct iod_console *con, char *err,
 		for (i = 0; i < len; i++)
 			if (buf[i] == '\0')
 				buf[i] = '?';
-		iod_chomp(buf, len);
+		collect_chomp(buf, len);
 		iod_scanner_feed(&s, buf);
 	}
 	free(buf);

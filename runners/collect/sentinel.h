@@ -43,31 +43,31 @@
 #define IOD_BOOT_NAME		"lab/boot"
 
 /* A growable array of NUL-terminated lines. Zero-initialise before use. */
-struct iod_lines {
+struct collect_lines {
 	char **v;
 	size_t n, cap;
 };
 
-void iod_lines_push(struct iod_lines *l, const char *s, size_t len);
-void iod_lines_free(struct iod_lines *l);
+void collect_lines_push(struct collect_lines *l, const char *s, size_t len);
+void collect_lines_free(struct collect_lines *l);
 
 /*
  * Read @path into @out, one entry a line, without the line ends (trailing
  * '\r' are stripped too). Returns 0, or -1 with errno set.
  */
-int iod_lines_read(const char *path, struct iod_lines *out);
+int collect_lines_read(const char *path, struct collect_lines *out);
 
 /* Strip trailing '\n' and '\r' from @s (of length @len); returns new length. */
-size_t iod_chomp(char *s, size_t len);
+size_t collect_chomp(char *s, size_t len);
 
-void *iod_xrealloc(void *p, size_t size);
-char *iod_xstrdup(const char *s);
+void *collect_xrealloc(void *p, size_t size);
+char *collect_xstrdup(const char *s);
 
 /*
  * A program name is "suite/program": exactly one '/', both parts non-empty,
  * made of [A-Za-z0-9_.-], and neither part "." or "..".
  */
-bool iod_name_valid(const char *name);
+bool iod_program_name_valid(const char *name);
 
 /* What one console line is, as far as the sentinel is concerned. */
 enum iod_line_kind {
@@ -83,7 +83,7 @@ enum iod_line_kind iod_sentinel_classify(const char *line);
 
 /* The splats collected for one window. */
 struct iod_excerpt {
-	struct iod_lines lines;
+	struct collect_lines lines;
 	size_t dropped;		/* lines left out past IOD_EXCERPT_MAX */
 };
 

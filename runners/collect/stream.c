@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The guest's result stream: parse, split into per-program files, judge. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -62,7 +64,7 @@ void iod_stream_free(struct iod_stream *s)
 
 	for (i = 0; i < s->nprog; i++) {
 		free(s->prog[i].name);
-		iod_lines_free(&s->prog[i].tap);
+		collect_lines_free(&s->prog[i].tap);
 	}
 	free(s->prog);
 	free(s->flavour);
@@ -158,7 +160,7 @@ static int stream_marker(struct iod_stream *s, char *line,
 			return -1;
 		}
 		free(s->flavour);
-		s->flavour = iod_xstrdup(tok[2]);
+		s->flavour = collect_xstrdup(tok[2]);
 		return 0;
 	}
 	if (!strcmp(what, "begin") && n == 3) {
@@ -168,7 +170,7 @@ static int stream_marker(struct iod_stream *s, char *line,
 				tok[2], (*running)->name, (*running)->name);
 			return -1;
 		}
-		if (!iod_name_valid(tok[2])) {
+		if (!iod_program_name_valid(tok[2])) {
 			set_err(err, errlen,
 				"bad program name '%s': want suite/program made of [A-Za-z0-9_.-], no '.' or '..' part",
 				tok[2]);
@@ -183,11 +185,11 @@ static int stream_marker(struct iod_stream *s, char *line,
 			set_err(err, errlen, "program %s begun twice", tok[2]);
 			return -1;
 		}
-		s->prog = iod_xrealloc(s->prog,
+		s->prog = collect_xrealloc(s->prog,
 				       (s->nprog + 1) * sizeof(*s->prog));
 		p = &s->prog[s->nprog++];
 		memset(p, 0, sizeof(*p));
-		p->name = iod_xstrdup(tok[2]);
+		p->name = collect_xstrdup(tok[2]);
 		*running = p;
 		return 0;
 	}
@@ -231,10 +233,10 @@ int iod_stream_parse(FILE *f, const char *fname, struct iod_stream *s,
 		for (i = 0; i < len; i++)
 			if (buf[i] == '\0')
 				buf[i] = '?';
-		len = iod_chomp(buf, len);
+		len = collect_chomp(buf, len);
 		if (!is_stream_marker(buf)) {
 			if (running)
-				iod_lines_push(&running->tap, buf, len);
+				collect_lines_push(&running->tap, buf, len);
 			continue;
 		}
 		/* @running points into s->prog: only begin moves it */
@@ -259,7 +261,7 @@ fail:
 
 static int mkdir_p(const char *path)
 {
-	char *p = iod_xstrdup(path), *q;
+	char *p = collect_xstrdup(path), *q;
 	int rc = 0;
 
 	for (q = p + 1; *q; q++) {
@@ -278,7 +280,7 @@ static int mkdir_p(const char *path)
 	return rc;
 }
 
-static int write_text(const char *path, const struct iod_lines *lines,
+static int write_text(const char *path, const struct collect_lines *lines,
 		      const char *text, const struct iod_excerpt *ex,
 		      char *err, size_t errlen)
 {
@@ -306,7 +308,7 @@ static int write_text(const char *path, const struct iod_lines *lines,
 
 /* Write NAME.tap, NAME.status and (or remove a stale) NAME.sentinel. */
 static int write_program(const char *outdir, const char *name,
-			 const struct iod_lines *tap, const char *status,
+			 const struct collect_lines *tap, const char *status,
 			 const struct iod_excerpt *ex, char *err,
 			 size_t errlen)
 {
@@ -343,7 +345,7 @@ out:
 int iod_split(const char *stream_path, const char *console_path,
 	      const char *outdir, char *err, size_t errlen)
 {
-	struct iod_lines order = { 0 }, boot = { 0 }, none = { 0 };
+	struct collect_lines order = { 0 }, boot = { 0 }, none = { 0 };
 	struct iod_console con;
 	struct iod_stream s;
 	char *path = NULL, *text = NULL;
@@ -380,7 +382,7 @@ int iod_split(const char *stream_path, const char *console_path,
 		if (write_program(outdir, p->name, &p->tap, text,
 				  iod_console_find(&con, p->name), err, errlen))
 			goto out;
-		iod_lines_push(&order, p->name, strlen(p->name));
+		collect_lines_push(&order, p->name, strlen(p->name));
 	}
 	/* begun on the console but never on the stream: the guest died */
 	for (i = 0; i < con.nwin; i++) {
@@ -391,15 +393,15 @@ int iod_split(const char *stream_path, const char *console_path,
 		if (write_program(outdir, w->name, &none, "incomplete\n",
 				  &w->ex, err, errlen))
 			goto out;
-		iod_lines_push(&order, w->name, strlen(w->name));
+		collect_lines_push(&order, w->name, strlen(w->name));
 	}
 	if (!iod_excerpt_empty(&con.outside)) {
-		iod_lines_push(&boot, "1..1", 4);
-		iod_lines_push(&boot, "ok 1 boot", 9);
+		collect_lines_push(&boot, "1..1", 4);
+		collect_lines_push(&boot, "ok 1 boot", 9);
 		if (write_program(outdir, IOD_BOOT_NAME, &boot, "rc=0\n",
 				  &con.outside, err, errlen))
 			goto out;
-		iod_lines_push(&order, IOD_BOOT_NAME, strlen(IOD_BOOT_NAME));
+		collect_lines_push(&order, IOD_BOOT_NAME, strlen(IOD_BOOT_NAME));
 	} else {
 		path = xasprintf("%s/%s.sentinel", outdir, IOD_BOOT_NAME);
 		unlink(path);
@@ -426,8 +428,8 @@ int iod_split(const char *stream_path, const char *console_path,
 out:
 	free(path);
 	free(text);
-	iod_lines_free(&order);
-	iod_lines_free(&boot);
+	collect_lines_free(&order);
+	collect_lines_free(&boot);
 	iod_stream_free(&s);
 	iod_console_free(&con);
 	return rc;
@@ -444,7 +446,7 @@ out:
  *   status "incomplete"; rc 124 or 137 (timeout(1) gave up on it); any other
  *   rc above 128 (killed by a signal); an rc other than 0 and the kselftest
  *   exit codes 2, 3 and 4 (xfail, xpass, skip) when no point failed and
- *   nothing bailed out; no FILE.status.
+ *   nothing bailed out; no FILE.status (or one that does not parse).
  * - An empty TAP (no plan and no test point) gets "program printed no TAP
  *   (STATUS)" in place of the status points, so it reads "1..1", "not ok 1
  *   ...", with the sentinel point after it when there is one.
@@ -476,7 +478,7 @@ struct tap_shape {
 
 struct extra {
 	char *desc;
-	struct iod_lines comments;
+	struct collect_lines comments;
 };
 
 struct extras {
@@ -488,7 +490,7 @@ static struct extra *extra_add(struct extras *e, char *desc)
 {
 	struct extra *x;
 
-	e->v = iod_xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
+	e->v = collect_xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
 	x = &e->v[e->n++];
 	memset(x, 0, sizeof(*x));
 	x->desc = desc;
@@ -497,7 +499,7 @@ static struct extra *extra_add(struct extras *e, char *desc)
 
 static void extra_comment(struct extra *x, const char *s)
 {
-	iod_lines_push(&x->comments, s, strlen(s));
+	collect_lines_push(&x->comments, s, strlen(s));
 }
 
 static void extras_free(struct extras *e)
@@ -506,7 +508,7 @@ static void extras_free(struct extras *e)
 
 	for (i = 0; i < e->n; i++) {
 		free(e->v[i].desc);
-		iod_lines_free(&e->v[i].comments);
+		collect_lines_free(&e->v[i].comments);
 	}
 	free(e->v);
 }
@@ -565,7 +567,7 @@ static long plan_line(const char *line, const char **rest)
 	return n;
 }
 
-static void tap_scan(const struct iod_lines *tap, struct tap_shape *sh)
+static void tap_scan(const struct collect_lines *tap, struct tap_shape *sh)
 {
 	const char *rest;
 	size_t i;
@@ -606,10 +608,10 @@ static void tap_scan(const struct iod_lines *tap, struct tap_shape *sh)
 
 static void read_status(const char *path, struct judge_status *st)
 {
-	struct iod_lines l = { 0 };
+	struct collect_lines l = { 0 };
 
 	memset(st, 0, sizeof(*st));
-	if (iod_lines_read(path, &l)) {
+	if (collect_lines_read(path, &l)) {
 		st->kind = ST_MISSING;
 		snprintf(st->text, sizeof(st->text), "no status");
 		return;
@@ -621,7 +623,7 @@ static void read_status(const char *path, struct judge_status *st)
 		st->kind = ST_RC;
 	else
 		st->kind = ST_UNKNOWN;
-	iod_lines_free(&l);
+	collect_lines_free(&l);
 }
 
 /*
@@ -646,7 +648,7 @@ static char *sentinel_desc(const char *line)
 		p++;
 	if (!*p)
 		p = line;
-	o = d = iod_xrealloc(NULL, 2 * strlen(p) + 1);
+	o = d = collect_xrealloc(NULL, 2 * strlen(p) + 1);
 	for (; *p; p++) {
 		if (*p == '#' || *p == '\\')
 			*o++ = '\\';
@@ -656,7 +658,7 @@ static char *sentinel_desc(const char *line)
 	return d;
 }
 
-static void add_sentinel(struct extras *e, const struct iod_lines *sn)
+static void add_sentinel(struct extras *e, const struct collect_lines *sn)
 {
 	struct extra *x;
 	char *desc;
@@ -693,7 +695,7 @@ static bool is_boot(const char *base)
 	       (n == b || base[n - b - 1] == '/');
 }
 
-static int judge_boot(const struct iod_lines *sn, FILE *out)
+static int judge_boot(const struct collect_lines *sn, FILE *out)
 {
 	struct extras e = { 0 };
 
@@ -745,16 +747,13 @@ static void add_status_extras(struct extras *e, const struct tap_shape *sh,
 	}
 	if (st->rc > 128) {
 		sig = st->rc - 128;
-		x = extra_add(e, xasprintf("program killed by signal %d (%s)",
-					   sig, strsignal(sig)));
-		c = xasprintf("rc=%d", st->rc);
-		extra_comment(x, c);
-		free(c);
+		extra_add(e, xasprintf("program killed by a signal (rc=%d: %s)",
+				       st->rc, strsignal(sig)));
 		return;
 	}
 	if (st->rc != 0 && st->rc != 2 && st->rc != 3 && st->rc != 4 &&
 	    !sh->has_fail)
-		extra_add(e, xasprintf("program exited with rc=%d but reported no failure",
+		extra_add(e, xasprintf("program failed without a failing test (rc=%d)",
 				       st->rc));
 }
 
@@ -771,7 +770,7 @@ static void print_plan(FILE *out, const char *orig, long total)
 	fprintf(out, "1..%ld%s\n", total, rest);
 }
 
-static void judge_tap(const struct iod_lines *tap, const struct iod_lines *sn,
+static void judge_tap(const struct collect_lines *tap, const struct collect_lines *sn,
 		      const struct judge_status *st, FILE *out)
 {
 	struct extras e = { 0 };
@@ -831,7 +830,7 @@ static void judge_tap(const struct iod_lines *tap, const struct iod_lines *sn,
 
 int iod_judge(const char *tap_path, FILE *out, char *err, size_t errlen)
 {
-	struct iod_lines tap = { 0 }, sn = { 0 };
+	struct collect_lines tap = { 0 }, sn = { 0 };
 	struct judge_status st;
 	size_t n = strlen(tap_path);
 	char *base, *path;
@@ -844,7 +843,7 @@ int iod_judge(const char *tap_path, FILE *out, char *err, size_t errlen)
 	base = xasprintf("%.*s", (int)(n - 4), tap_path);
 
 	path = xasprintf("%s.sentinel", base);
-	if (iod_lines_read(path, &sn) && errno != ENOENT) {
+	if (collect_lines_read(path, &sn) && errno != ENOENT) {
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -852,7 +851,7 @@ int iod_judge(const char *tap_path, FILE *out, char *err, size_t errlen)
 		rc = judge_boot(&sn, out);
 		goto out;
 	}
-	if (iod_lines_read(tap_path, &tap)) {
+	if (collect_lines_read(tap_path, &tap)) {
 		set_err(err, errlen, "%s: %s", tap_path, strerror(errno));
 		goto out;
 	}
@@ -866,7 +865,7 @@ int iod_judge(const char *tap_path, FILE *out, char *err, size_t errlen)
 out:
 	free(path);
 	free(base);
-	iod_lines_free(&tap);
-	iod_lines_free(&sn);
+	collect_lines_free(&tap);
+	collect_lines_free(&sn);
 	return rc;
 }

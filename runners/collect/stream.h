@@ -16,7 +16,7 @@
  * whose end marker never came is "incomplete". Lines outside any program are
  * ignored. The stream is rejected as malformed on a begin inside a begin, an
  * end that does not close the running program, a program begun twice, a name
- * that iod_name_valid() refuses (or the reserved "lab/boot"), a bad rc, an
+ * that iod_program_name_valid() refuses (or the reserved "lab/boot"), a bad rc, an
  * unknown marker or a marker after "done".
  *
  * iod_split() writes, under DIR:
@@ -41,8 +41,8 @@
  *	not ok K kernel sentinel: FIRST EXCERPT LINE	(FILE.sentinel exists)
  *	not ok K program did not finish (...)		(status "incomplete")
  *	not ok K program timed out			(rc=124 or rc=137)
- *	not ok K program killed by signal S		(other rc > 128)
- *	not ok K program exited with rc=N but reported no failure
+ *	not ok K program killed by a signal (rc=N: NAME) (other rc > 128)
+ *	not ok K program failed without a failing test (rc=N)
  *	not ok K program has no status file
  *
  * and rewrites the plan so the count stays consistent. An empty TAP (no plan,
@@ -60,7 +60,7 @@
 
 struct iod_program {
 	char *name;		/* "suite/program" */
-	struct iod_lines tap;
+	struct collect_lines tap;
 	bool ended;
 	int rc;			/* valid when @ended */
 };

@@ -244,7 +244,7 @@ TEST(shipped_profiles_key_facts)
 	EXPECT_EQ(EOPNOTSUPP, iod_profile_errno(p, "alloc.dirty"));
 	EXPECT_EQ(EOPNOTSUPP, iod_profile_errno(p, "alloc.nest_parent"));
 	EXPECT_EQ(-1, iod_profile_errno(p, "attach.dirty"));
-	bug = iod_profile_known_bug(p, "alloc_dma.hwpt_explicit");
+	bug = iod_profile_known_bug(p, "hwpt_alloc.keeps_ioas_aperture");
 	ASSERT_NE(NULL, bug);
 	reason = iod_known_bug_split(bug, commit, sizeof(commit));
 	ASSERT_NE(NULL, reason);
