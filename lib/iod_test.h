@@ -17,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "env.h"
 #include "profile.h"
+#include "target.h"
 
 /* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
 #define IOD_ASSERT_ERR(e, rc) do { \
@@ -61,6 +62,20 @@
 	if ((misbehaved) && __bug) \
 		IOD_XFAIL(return, "known kernel bug (%s): %s", case_id, \
 			  __bug); \
+} while (0)
+
+/* In a fixture set-up: open the environment's target, or fail saying why. */
+#define IOD_TARGET_OPEN(t) do { \
+	char __why[256] = ""; \
+	ASSERT_EQ(0, iod_target_open((t), 0, __why, sizeof(__why))) \
+		TH_LOG("%s", __why); \
+} while (0)
+
+/* SKIP a case that needs a plain HWPT where the profile says none can be had. */
+#define IOD_NEED_PLAIN_HWPT() do { \
+	if (iod_expect("alloc.plain")) \
+		SKIP(return, "the profile says plain HWPT allocation fails here (alloc.plain = %s)", \
+		     iod_errno_name(iod_expect("alloc.plain"))); \
 } while (0)
 
 #define IOD_HARNESS_MAIN \

@@ -112,10 +112,6 @@ static const char *const iod_hwinfo_values[] = {
 	"none", "intel_vtd", "arm_smmuv3", "amd", "selftest", NULL
 };
 static const char *const iod_cap_values[] = { "required", "absent", NULL };
-static const char *const iod_aperture_values[] = {
-	"ok", "empty_until_attach", NULL
-};
-
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -277,9 +273,6 @@ static const struct iod_key iod_schema[] = {
 	  "attach a dirty-tracking HWPT to the capable device" },
 	{ "iova.alignment", IOD_KT_UINT, false, false, NULL, check_pow2,
 	  "expected IOAS iova alignment in bytes (power of two)" },
-	{ "aperture.explicit_hwpt", IOD_KT_ENUM, false, false,
-	  iod_aperture_values, NULL,
-	  "aperture of an explicitly allocated HWPT before its first attach" },
 	{ "kernel.min", IOD_KT_STRING, false, false, NULL, check_version,
 	  "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])" },
 	{ "known_bug.", IOD_KT_KNOWN_BUG, false, true, NULL, NULL,

@@ -18,7 +18,7 @@ cap.dirty_tracking = absent
 
 # No flags: iommufd_hwpt_paging_alloc() falls back to
 # iommu_paging_domain_alloc() -> viommu_domain_alloc(). It succeeds on an
-# empty IOAS, but see aperture.explicit_hwpt below: with an empty aperture
+# empty IOAS, but see the known bug below: with an empty aperture
 # iopt_table_add_domain() reserves [1, ULONG_MAX], so on an IOAS that already
 # has mappings the allocation fails with EADDRINUSE instead.
 alloc.plain = 0
@@ -33,14 +33,12 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated here.
 
+# virtio-iommu's page size mask comes from the device; QEMU offers 4 KiB.
+iova.alignment = 4096
+
 # viommu_domain_alloc() leaves the geometry zeroed; viommu_domain_finalise()
 # fills it in at the first attach. An explicitly allocated HWPT therefore has
 # an empty aperture until it is attached.
-aperture.explicit_hwpt = empty_until_attach
-
-# iova.alignment is not stated: it follows the device's page_size_mask, which
-# was not measured.
-
 # The explicit-HWPT aperture bug (lab measurement on 6.12): iommufd narrows the
 # IOAS to the empty aperture, so every later IOAS_MAP fails (EINVAL with a
 # fixed IOVA, ENOSPC with an allocated one), even for other devices; attaching

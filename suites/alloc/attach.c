@@ -15,10 +15,7 @@ FIXTURE(attach) {
 
 FIXTURE_SETUP(attach)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 }
 
 FIXTURE_TEARDOWN(attach)
@@ -78,8 +75,7 @@ TEST_F(attach, attach_replace_detach)
 {
 	uint32_t a, b;
 
-	if (iod_expect("alloc.plain"))
-		SKIP(return, "the profile says plain HWPT allocation fails here");
+	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->t.ioas_id, 0, &a));
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
@@ -116,8 +112,7 @@ TEST_F(attach, destroy_attached_hwpt)
 {
 	uint32_t hwpt;
 
-	if (iod_expect("alloc.plain"))
-		SKIP(return, "the profile says plain HWPT allocation fails here");
+	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->t.ioas_id, 0, &hwpt));
 	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, hwpt));
@@ -138,6 +133,24 @@ TEST_F(attach, attach_bad_id)
 	EXPECT_EQ(before, self->t.pt_id);
 	IOD_ASSERT_ERR(EINVAL, iod_target_attach(&self->t, self->t.dev_id));
 	EXPECT_EQ(before, self->t.pt_id);
+}
+
+/*
+ * With the device attached, the IOAS reports the IOVA alignment of the
+ * IOMMU's smallest page, as the profile states.
+ */
+TEST_F(attach, ioas_iova_alignment)
+{
+	uint64_t want = iod_profile_uint(iod_env.profile, "iova.alignment", 0);
+	uint64_t align = 0;
+	struct iommu_iova_range r[8];
+
+	if (!want)
+		SKIP(return, "the profile states no iova.alignment");
+	ASSERT_EQ(0, iod_target_attach(&self->t, self->t.ioas_id));
+	ASSERT_LT(0, iod_ioas_iova_ranges(self->t.fd, self->t.ioas_id, r, 8,
+					  &align));
+	EXPECT_EQ(want, align);
 }
 
 IOD_HARNESS_MAIN

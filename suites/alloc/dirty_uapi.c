@@ -23,10 +23,7 @@ FIXTURE(dirty_uapi) {
 
 FIXTURE_SETUP(dirty_uapi)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 	self->buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->buf);
@@ -61,8 +58,7 @@ TEST_F(dirty_uapi, plain_hwpt)
 {
 	uint32_t hwpt;
 
-	if (iod_expect("alloc.plain"))
-		SKIP(return, "the profile says plain HWPT allocation fails here");
+	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->empty_ioas, 0, &hwpt));
 	IOD_ASSERT_ERR(EOPNOTSUPP, iod_set_dirty_tracking(self->t.fd, hwpt, true));

@@ -38,19 +38,16 @@ FIXTURE_VARIANT_ADD(dma, ioas) {
 
 FIXTURE_SETUP(dma)
 {
-	char why[256] = "";
 	uint32_t pt;
 	unsigned int i;
 
 	self->engine = iod_profile_enum(iod_env.profile, "dma.engine");
 	if (!strcmp(self->engine, "none"))
 		SKIP(return, "the profile names no DMA engine for this target (dma.engine = none)");
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 	pt = self->t.ioas_id;
 	if (variant->explicit_hwpt) {
-		if (iod_expect("alloc.plain"))
-			SKIP(return, "the profile says plain HWPT allocation fails here");
+		IOD_NEED_PLAIN_HWPT();
 		ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 					    self->t.ioas_id, 0, &pt));
 	}

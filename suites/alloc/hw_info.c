@@ -38,10 +38,7 @@ FIXTURE(hw_info) {
 
 FIXTURE_SETUP(hw_info)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 }
 
 FIXTURE_TEARDOWN(hw_info)

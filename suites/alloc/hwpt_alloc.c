@@ -42,10 +42,7 @@ FIXTURE_VARIANT_ADD(hwpt_flags, dirty_nest_parent) {
 
 FIXTURE_SETUP(hwpt_flags)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 }
 
 FIXTURE_TEARDOWN(hwpt_flags)
@@ -83,10 +80,7 @@ FIXTURE(hwpt_alloc) {
 
 FIXTURE_SETUP(hwpt_alloc)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 }
 
 FIXTURE_TEARDOWN(hwpt_alloc)
@@ -215,8 +209,7 @@ TEST_F(hwpt_alloc, keeps_ioas_aperture)
 
 	n = iod_ioas_iova_ranges(self->t.fd, self->t.ioas_id, r, 8, NULL);
 	ASSERT_LT(0, n);
-	if (iod_expect("alloc.plain"))
-		SKIP(return, "the profile says plain HWPT allocation fails here");
+	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->t.ioas_id, 0, &hwpt));
 	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,

@@ -21,10 +21,7 @@ FIXTURE(lifetime) {
 
 FIXTURE_SETUP(lifetime)
 {
-	char why[256] = "";
-
-	ASSERT_EQ(0, iod_target_open(&self->t, 0, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_TARGET_OPEN(&self->t);
 }
 
 FIXTURE_TEARDOWN(lifetime)
@@ -37,8 +34,7 @@ TEST_F(lifetime, ioas_busy_while_hwpt)
 {
 	uint32_t ioas, hwpt;
 
-	if (iod_expect("alloc.plain"))
-		SKIP(return, "the profile says plain HWPT allocation fails here");
+	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_ioas_alloc(self->t.fd, &ioas));
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id, ioas, 0,
 				    &hwpt));

@@ -239,8 +239,6 @@ TEST(shipped_profiles_key_facts)
 	ASSERT_EQ(0, iod_profile_load(path, &p, err, sizeof(err))) {
 		TH_LOG("%s", err);
 	}
-	EXPECT_STREQ("empty_until_attach",
-		     iod_profile_enum(p, "aperture.explicit_hwpt"));
 	EXPECT_EQ(EOPNOTSUPP, iod_profile_errno(p, "alloc.dirty"));
 	EXPECT_EQ(EOPNOTSUPP, iod_profile_errno(p, "alloc.nest_parent"));
 	EXPECT_EQ(-1, iod_profile_errno(p, "attach.dirty"));
@@ -288,7 +286,6 @@ TEST_F(prof, minimal_loads)
 	/* Optional keys left out read as unset. */
 	EXPECT_EQ(-1, iod_profile_errno(self->p, "attach.dirty"));
 	EXPECT_EQ(-1, iod_profile_errno(self->p, "attach.dirty_to_incapable"));
-	EXPECT_EQ(NULL, iod_profile_enum(self->p, "aperture.explicit_hwpt"));
 	EXPECT_EQ(4096ULL, iod_profile_uint(self->p, "iova.alignment", 4096));
 	EXPECT_EQ(NULL, iod_profile_str(self->p, "kernel.min"));
 	EXPECT_EQ(NULL, iod_profile_known_bug(self->p, "a.b"));
@@ -302,7 +299,6 @@ TEST_F(prof, all_optional_keys)
 			      "attach.dirty_to_incapable = EINVAL\n"
 			      "attach.dirty = 0\n"
 			      "iova.alignment = 0x800\n"
-			      "aperture.explicit_hwpt = empty_until_attach\n"
 			      "kernel.min = 6.12.117\n"
 			      "known_bug.fix.var.test-1 = 0123456789ab: twelve hex digits\n"
 			      "known_bug.dirty_tracking.get = 0123456789abcdef0123456789abcdef01234567: forty\n"
@@ -313,8 +309,6 @@ TEST_F(prof, all_optional_keys)
 	EXPECT_EQ(0, iod_profile_errno(self->p, "attach.dirty"));
 	EXPECT_EQ(2048ULL, iod_profile_uint(self->p, "iova.alignment", 1));
 	EXPECT_STREQ("0x800", iod_profile_str(self->p, "iova.alignment"));
-	EXPECT_STREQ("empty_until_attach",
-		     iod_profile_enum(self->p, "aperture.explicit_hwpt"));
 	EXPECT_STREQ("6.12.117", iod_profile_str(self->p, "kernel.min"));
 	EXPECT_STREQ("0123456789ab: twelve hex digits",
 		     iod_profile_known_bug(self->p, "fix.var.test-1"));
@@ -448,13 +442,6 @@ TEST_F(prof, reject_unknown_key)
 	/* The prefix alone is not a key. */
 	EXPECT_LINE_ERROR("unknown", "known_bug = unfixed: x\n",
 			  REQUIRED_LINES + 1, "unknown key 'known_bug'");
-}
-
-TEST_F(prof, reject_bad_enum)
-{
-	EXPECT_LINE_ERROR("enum", "aperture.explicit_hwpt = sometimes\n",
-			  REQUIRED_LINES + 1,
-			  "bad value 'sometimes' for 'aperture.explicit_hwpt' (allowed: ok, empty_until_attach)");
 }
 
 TEST_F(prof, reject_bad_enum_required)
