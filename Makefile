@@ -105,7 +105,7 @@ unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
 
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.
 lab: all
-	runners/lab/lab
+	IODIRTY_BUILD=$(abspath $(BUILD)) runners/lab/lab
 
 check: unit lab
 

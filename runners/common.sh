@@ -3,6 +3,9 @@
 
 IODIRTY_TOP=${IODIRTY_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IODIRTY_CACHE=${IODIRTY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iodirty}
+# Build outputs and lab results (make passes BUILD= through IODIRTY_BUILD).
+IODIRTY_BUILD=${IODIRTY_BUILD:-$IODIRTY_TOP/build}
+IODIRTY_RESULTS=${IODIRTY_RESULTS:-$IODIRTY_TOP/results}
 
 die()
 {

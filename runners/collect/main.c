@@ -5,13 +5,14 @@
  *	iodirty-collect split --stream S --console C --out DIR
  *	iodirty-collect judge DIR/SUITE/PROGRAM.tap
  *
- * See stream.h (the stream, the split layout, the judge) and sentinel.h
- * (kernel splats in the console log).
+ * See stream.h (the stream, the split layout), judge.h (the judge) and
+ * sentinel.h (kernel splats in the console log).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "judge.h"
 #include "stream.h"
 
 static const char usage[] =

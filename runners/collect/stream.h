@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guest's result stream, its split into per-program files, and the judge
- * that turns one program's files into the TAP that prove reads.
+ * The guest's result stream and its split into per-program files; judge.h
+ * turns one program's files into the TAP that prove reads.
  *
  * The stream is the guest's second serial port. Lines may end in "\r\n"; the
  * '\r' is dropped. Marker lines start with "@@iodirty ":
@@ -34,20 +34,6 @@
  * listed last in programs. A program that has a console window with splats
  * but no begin marker in the stream (the guest died between the two markers)
  * is listed too, with an empty .tap and status "incomplete".
- *
- * iod_judge() prints FILE.tap and appends failing test points for what the
- * TAP itself cannot show (see stream.c for the exact rules):
- *
- *	not ok K kernel sentinel: FIRST EXCERPT LINE	(FILE.sentinel exists)
- *	not ok K program did not finish (...)		(status "incomplete")
- *	not ok K program timed out			(rc=124 or rc=137)
- *	not ok K program killed by a signal (rc=N: NAME) (other rc > 128)
- *	not ok K program failed without a failing test (rc=N)
- *	not ok K program has no status file
- *
- * and rewrites the plan so the count stays consistent. An empty TAP (no plan,
- * no test point) becomes "1..1", "not ok 1 program printed no TAP (STATUS)",
- * plus the sentinel point when there is one.
  */
 #ifndef IODIRTY_STREAM_H
 #define IODIRTY_STREAM_H
@@ -87,11 +73,5 @@ void iod_stream_free(struct iod_stream *s);
  */
 int iod_split(const char *stream_path, const char *console_path,
 	      const char *outdir, char *err, size_t errlen);
-
-/*
- * Print the judged TAP of @tap_path ("DIR/SUITE/PROGRAM.tap") to @out.
- * Returns 0, or -1 with a message in @err.
- */
-int iod_judge(const char *tap_path, FILE *out, char *err, size_t errlen);
 
 #endif /* IODIRTY_STREAM_H */

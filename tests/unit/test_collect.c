@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of iodirty-collect: the stream split, the kernel sentinel and
- * the judge. Links runners/collect/stream.c and sentinel.c (not main.c).
+ * the judge. Links the runners/collect sources (not main.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 
 #include "sentinel.h"
+#include "judge.h"
 #include "stream.h"
 
 /* ---- helpers ----------------------------------------------------------- */

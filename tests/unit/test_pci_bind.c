@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of the sysfs PCI binder (lib/pci_bind.c) and of the
+ * Host unit tests of the sysfs PCI binder (lib/pci_*.c) and of the
  * iodirty-bind CLI against a fake sysfs tree.
  *
  * The fake tree mirrors the real layout:
