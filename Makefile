@@ -26,7 +26,7 @@ HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 TOOL_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 
 LIB_SRCS := $(wildcard lib/*.c)
-SUITES := alloc
+SUITES := alloc dirty
 SUITE_SRCS := $(foreach s,$(SUITES),$(wildcard suites/$(s)/*.c))
 TOOLS := $(patsubst runners/%/main.c,%,$(wildcard runners/*/main.c))
 TOOL_SRCS = $(wildcard runners/$(1)/*.c)

@@ -18,6 +18,8 @@
 #include "env.h"
 #include "profile.h"
 #include "target.h"
+#include "engine.h"
+#include "dirty.h"
 
 /* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
 #define IOD_ASSERT_ERR(e, rc) do { \
@@ -78,9 +80,32 @@
 		     iod_errno_name(iod_expect("alloc.plain"))); \
 } while (0)
 
+/*
+ * In a fixture set-up: build the dirty bench; SKIP where the profile says
+ * the IOMMU cannot track (after checking the allocation fails as it says).
+ */
+#define IOD_DIRTY_SETUP(d, opts) do { \
+	char __why[384] = ""; \
+	int __rc = iod_dirty_setup((d), (opts), __why, sizeof(__why)); \
+	if (__rc == -EOPNOTSUPP) \
+		SKIP(return, "%s", __why); \
+	ASSERT_EQ(0, __rc) TH_LOG("%s", __why); \
+} while (0)
+
+/* Harvest the whole buffer at page_size: it must match the footprint. */
+#define IOD_ASSERT_HARVEST(d, page_size, flags) do { \
+	char __rep[512] = ""; \
+	int64_t __w = iod_dirty_harvest_all((d), (page_size), (flags), \
+					    __rep, sizeof(__rep)); \
+	ASSERT_EQ(0, __w) TH_LOG("harvest at page size %llu: %s", \
+				 (unsigned long long)(page_size), \
+				 __w < 0 ? iod_errno_name((int)-__w) : __rep); \
+} while (0)
+
 #define IOD_HARNESS_MAIN \
 	int main(int argc, char **argv) \
 	{ \
+		iod_engine_take_arg(&argc, argv); \
 		iod_env_load(argc, argv); \
 		return test_harness_run(argc, argv); \
 	}

@@ -112,6 +112,12 @@ static const char *const iod_hwinfo_values[] = {
 	"none", "intel_vtd", "arm_smmuv3", "amd", "selftest", NULL
 };
 static const char *const iod_cap_values[] = { "required", "absent", NULL };
+static const char *const iod_get_disabled_values[] = { "empty", "reports", NULL };
+static const char *const iod_hole_values[] = { "stops", "skips", NULL };
+static const char *const iod_reserved_values[] = { "ignored", "rejected", NULL };
+static const char *const iod_unpinnable_values[] = {
+	"dropped", "enomem", "efault", NULL
+};
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -273,6 +279,20 @@ static const struct iod_key iod_schema[] = {
 	  "attach a dirty-tracking HWPT to the capable device" },
 	{ "iova.alignment", IOD_KT_UINT, false, false, NULL, check_pow2,
 	  "expected IOAS iova alignment in bytes (power of two)" },
+	{ "dirty.leaf", IOD_KT_UINT, false, false, NULL, check_pow2,
+	  "bytes one base IOPTE maps: the smallest unit a DMA write dirties" },
+	{ "dirty.huge_leaf", IOD_KT_UINT, false, false, NULL, check_pow2,
+	  "bytes one huge IOPTE maps when huge pages back a mapping (a write dirties it whole)" },
+	{ "dirty.get_while_disabled", IOD_KT_ENUM, false, false,
+	  iod_get_disabled_values, NULL,
+	  "GET_DIRTY_BITMAP while tracking is off: empty (rc 0, no bits) or reports (bits as when on)" },
+	{ "dirty.hole", IOD_KT_ENUM, false, false, iod_hole_values, NULL,
+	  "a harvest over an unmapped hole: stops (rc 0, nothing after the hole reported or cleared) or skips" },
+	{ "dirty.set_reserved", IOD_KT_ENUM, false, false, iod_reserved_values,
+	  NULL, "SET_DIRTY_TRACKING with a non-zero __reserved: ignored or rejected (EOPNOTSUPP)" },
+	{ "dirty.unpinnable_bitmap", IOD_KT_ENUM, false, false,
+	  iod_unpinnable_values, NULL,
+	  "GET_DIRTY_BITMAP into data the kernel cannot write (read-only, unmapped): dropped (rc 0, bits lost, dirty state cleared), enomem or efault" },
 	{ "kernel.min", IOD_KT_STRING, false, false, NULL, check_version,
 	  "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])" },
 	{ "known_bug.", IOD_KT_KNOWN_BUG, false, true, NULL, NULL,

@@ -41,3 +41,17 @@ attach.dirty = 0
 
 # iova.alignment is not stated: the smallest page follows the translation
 # granule (4 KiB, 16 KiB or 64 KiB) of the kernel and SMMU.
+
+# --- dirty tracking: 4 KiB granule; a 2 MiB block is reported whole.
+dirty.leaf = 4096
+dirty.huge_leaf = 2097152
+# Hardware dirty (DBM) is always on: arm_smmu_set_dirty_tracking() is a
+# no-op, so a harvest after "disable" still reports.
+dirty.get_while_disabled = reports
+dirty.hole = stops
+dirty.set_reserved = ignored
+# Since 6.11 iova_bitmap pins the user bitmap lazily in iova_bitmap_set(),
+# which returns nothing: a bitmap it cannot pin for writing loses its bits
+# and GET_DIRTY_BITMAP still returns 0, with the IOPTE dirty bits cleared.
+# (6.7-6.10 pinned up front in iova_bitmap_alloc(): ENOMEM.)
+dirty.unpinnable_bitmap = dropped

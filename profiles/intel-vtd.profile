@@ -47,3 +47,18 @@ iova.alignment = 4096
 
 # Intel dirty tracking (f35f22cc760e) landed in 6.7.
 kernel.min = 6.7
+
+# --- dirty tracking: base 4 KiB IOPTEs; a 2 MiB leaf is reported whole.
+dirty.leaf = 4096
+dirty.huge_leaf = 2097152
+# The driver refuses a bitmap read while tracking is off (-EINVAL) and
+# iommu_read_and_clear_dirty() drops the error: rc 0, nothing set.
+dirty.get_while_disabled = empty
+# The core stops at the first hole and drops that error too.
+dirty.hole = stops
+dirty.set_reserved = ignored
+# Since 6.11 iova_bitmap pins the user bitmap lazily in iova_bitmap_set(),
+# which returns nothing: a bitmap it cannot pin for writing loses its bits
+# and GET_DIRTY_BITMAP still returns 0, with the IOPTE dirty bits cleared.
+# (6.7-6.10 pinned up front in iova_bitmap_alloc(): ENOMEM.)
+dirty.unpinnable_bitmap = dropped

@@ -55,3 +55,23 @@ iova.alignment = 2048
 # Dirty tracking uAPI, MOCK_FLAGS_DEVICE_NO_DIRTY and IOMMU_TEST_OP_DIRTY all
 # arrived in 6.7.
 kernel.min = 6.7
+
+# --- dirty tracking (drivers/iommu/iommufd/selftest.c, 6.12)
+# The mock page table has one entry per MOCK_IO_PAGE_SIZE = PAGE_SIZE / 2;
+# a device with MOCK_FLAGS_DEVICE_HUGE_IOVA maps 512 of them as one huge
+# entry, which read_and_clear_dirty() reports whole.
+dirty.leaf = 2048
+dirty.huge_leaf = 1048576
+# mock_domain_read_and_clear_dirty() returns -EINVAL while tracking is off;
+# iommu_read_and_clear_dirty() drops it: rc 0, nothing set.
+dirty.get_while_disabled = empty
+# __iommu_read_and_clear_dirty() fails on the first hole, and that error is
+# dropped too: areas past the hole are neither reported nor cleared.
+dirty.hole = stops
+# iommufd_hwpt_set_dirty_tracking() never looks at __reserved in 6.12.
+dirty.set_reserved = ignored
+# Since 6.11 iova_bitmap pins the user bitmap lazily in iova_bitmap_set(),
+# which returns nothing: a bitmap it cannot pin for writing loses its bits
+# and GET_DIRTY_BITMAP still returns 0, with the IOPTE dirty bits cleared.
+# (6.7-6.10 pinned up front in iova_bitmap_alloc(): ENOMEM.)
+dirty.unpinnable_bitmap = dropped
