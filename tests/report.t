@@ -103,7 +103,7 @@ is(system($bin, 'split', '--stream', "$tmp/intel.stream",
    'split intel');
 
 # --- mock: written by hand --------------------------------------------------
-put("$run/mock/programs", "alloc/alloc_hw_info\ndirty/read_clear\nmock/mock_only\n");
+put("$run/mock/programs", "alloc/alloc_hw_info\ndirty/read_clear\nmock/mock_only\ndirty/fixture_skip\n");
 put("$run/mock/guest.status", "done\n");
 put("$run/mock/alloc/alloc_hw_info.tap", <<'EOF');
 TAP version 13
@@ -118,6 +118,9 @@ put("$run/mock/dirty/read_clear.tap", "TAP version 13\n1..2\nok 1 read_clear.bas
 put("$run/mock/dirty/read_clear.status", "rc=124\n");
 put("$run/mock/mock/mock_only.tap", "TAP version 13\n1..0 # SKIP no mock domain\n");
 put("$run/mock/mock/mock_only.status", "rc=4\n");
+put("$run/mock/dirty/fixture_skip.tap", "TAP version 13\n1..5\n" .
+    join('', map { "ok $_ fs.v$_.case # SKIP cannot track\n" } 1 .. 5));
+put("$run/mock/dirty/fixture_skip.status", "rc=4\n");
 mkdir("$run/notes");	# no programs file: warned about, skipped
 
 # --- the report -------------------------------------------------------------
@@ -142,7 +145,7 @@ like($summary, qr/^== mock ==\nprogram\s+case\s+intel\s+mock\nmock_only\s+\(all\
 like($summary, qr/^boot\s+kernel sentinel\s+FAIL\s+-$/m, 'boot splat');
 
 like($summary, qr/^intel\s+2\s+5\s+1\s+1\s+0\s+0\s+incomplete: dirty\/read_clear$/m, 'intel counts');
-like($summary, qr/^mock\s+5\s+1\s+1\s+0\s+1\s+0\s+done$/m, 'mock counts');
+like($summary, qr/^mock\s+5\s+1\s+6\s+0\s+1\s+0\s+done$/m, 'mock counts');
 
 for my $line (
 	'intel alloc/alloc_hw_info hw_info.short_size: SKIP needs a dirty-capable device',
@@ -155,16 +158,18 @@ for my $line (
 	'mock alloc/alloc_hw_info hwpt.virtio_aperture: XPASS unfixed: explicit HWPT empties the aperture',
 	'mock dirty/read_clear program timed out: FAIL rc=124',
 	'mock mock/mock_only (all): SKIP no mock domain',
+	'mock dirty/fixture_skip 5 cases (first fs.v1.case): SKIP cannot track',
 ) {
 	like($summary, qr/^\Q$line\E$/m, "listed: $line");
 }
 unlike($summary, qr/hw_info\.basic:/, 'passes are not listed');
+unlike($summary, qr/fs\.v2\.case:/, 'alike skips are one line');
 unlike($summary, qr/DMAR/, 'the provoked DMA fault is no splat');
 
 ok(-f "$run/results.json", 'results.json written');
 my $res = JSON::PP->new->utf8->decode(slurp("$run/results.json"));
 is(ref($res), 'ARRAY', 'results.json is an array');
-is(scalar(@$res), 17, 'one entry per test point, plus lab/guest');
+is(scalar(@$res), 22, 'one entry per test point, plus lab/guest');
 is_deeply([sort keys %{$res->[0]}],
 	  [qw(case flavour program reason status suite)], 'entry keys');
 my %by = map { ("$_->{flavour} $_->{suite}/$_->{program} $_->{case}" => $_) } @$res;
