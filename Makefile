@@ -5,6 +5,8 @@
 #                QEMU, run every suite, print the summary, keep results/
 #   make check   host unit tests, then make lab; non-zero on any failure
 #   make unit    host unit tests only (ASan/UBSan)
+#   make bench   boot the mock lab flavour, run every bench/ program, print
+#                its table, keep results/<timestamp>/ (no suites run)
 #
 # KSRC=/path/to/linux   build headers and the lab kernel from a kernel tree
 # KERNEL=/path/bzImage  boot this kernel image in the lab instead
@@ -31,6 +33,7 @@ SUITE_SRCS := $(foreach s,$(SUITES),$(wildcard suites/$(s)/*.c))
 TOOLS := $(patsubst runners/%/main.c,%,$(wildcard runners/*/main.c))
 TOOL_SRCS = $(wildcard runners/$(1)/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
 
 # Objects: guest (static, for the lab initramfs), host (sanitized, unit
 # tests), tool (plain host tools).
@@ -40,12 +43,13 @@ TOOL_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tool/%.o)
 HOST_TOOL_OBJS := $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/host/%.o,$(filter-out %/main.c,$(call TOOL_SRCS,$(t)))))
 
 SUITE_BINS := $(SUITE_SRCS:suites/%.c=$(BUILD)/guest/suites/%)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/guest/bench/%)
 GUEST_TOOL_BINS := $(BUILD)/guest/bin/iodirty-bind
 HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
 
-.PHONY: all headers deps unit lab check clean
-all: $(SUITE_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
+.PHONY: all headers deps unit lab bench check clean
+all: $(SUITE_BINS) $(BENCH_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
 
 # Build dependencies; installed when root, named in one error otherwise.
 deps:
@@ -81,6 +85,9 @@ $(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
 $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
+$(BUILD)/guest/bench/%: $(BUILD)/guest/bench/%.o $(BUILD)/guest/libiodirty.a
+	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
+
 $(BUILD)/guest/bin/iodirty-bind: $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,bind)) $(BUILD)/guest/libiodirty.a
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^
@@ -106,6 +113,10 @@ unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.
 lab: all
 	IODIRTY_BUILD=$(abspath $(BUILD)) runners/lab/lab
+
+# The benchmarks: every bench/ program in the mock lab flavour, no suites.
+bench: all
+	IODIRTY_BUILD=$(abspath $(BUILD)) runners/lab/lab bench
 
 check: unit lab
 
