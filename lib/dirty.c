@@ -68,11 +68,69 @@ static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	return rc;
 }
 
+/* The buffer, the footprint, the engine; then tracking on if asked. */
+static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
+			char *why, size_t len)
+{
+	const char *engine = iod_engine_name();
+	int rc;
+
+	rc = map_buffer(d, o, why, len);
+	if (rc)
+		return rc;
+	rc = iod_fp_init(&d->fp, d->iova, d->len, d->leaf);
+	if (rc) {
+		snprintf(why, len, "footprint of %llu bytes at leaf %llu: %s",
+			 (unsigned long long)d->len,
+			 (unsigned long long)d->leaf, strerror(-rc));
+		return rc;
+	}
+	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space,
+			     d->hwpt_id);
+	if (rc) {
+		snprintf(why, len, "cannot open DMA engine '%s': %s",
+			 engine ? engine : "(none)",
+			 rc == -ENOENT ? "no engine of that name" : strerror(-rc));
+		return rc;
+	}
+	if (d->tracking && o->enable) {
+		rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true);
+		if (rc)
+			snprintf(why, len, "SET_DIRTY_TRACKING(enable): %s",
+				 strerror(-rc));
+	}
+	return rc;
+}
+
+/*
+ * No dirty tracking here: attach the device to its IOAS (the kernel gives
+ * it a plain, automatic HWPT) so the engine's DMA is still translated.
+ */
+static int setup_plain(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		       char *why, size_t len)
+{
+	int rc;
+
+	d->base_leaf = profile_uint("dirty.leaf");
+	if (!d->base_leaf)
+		d->base_leaf = profile_uint("iova.alignment");
+	if (!d->base_leaf)
+		d->base_leaf = 4096;
+	d->leaf = d->base_leaf;
+	rc = iod_target_attach(&d->t, d->t.ioas_id);
+	if (rc) {
+		snprintf(why, len, "attach the device to its IOAS: %s",
+			 strerror(-rc));
+		return rc;
+	}
+	d->hwpt_id = d->t.pt_id;
+	return finish_setup(d, o, why, len);
+}
+
 int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		    char *why, size_t len)
 {
 	struct iod_target_opts to = { .mock_flags = o->mock_flags };
-	const char *engine = iod_engine_name();
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -82,8 +140,12 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	if (rc)
 		return rc;
 	iod_space_init(&d->space, d->t.fd, d->t.ioas_id);
-	if (iod_expect("alloc.dirty"))
-		return not_capable(d, why, len);
+	if (iod_expect("alloc.dirty")) {
+		rc = not_capable(d, why, len);
+		if (rc != -EOPNOTSUPP || !o->plain_if_incapable)
+			return rc;
+		return setup_plain(d, o, why, len);
+	}
 
 	d->base_leaf = profile_uint("dirty.leaf");
 	d->huge = o->huge && !o->base_pages;
@@ -110,31 +172,8 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		snprintf(why, len, "dirty HWPT alloc/attach: %s", strerror(-rc));
 		return rc;
 	}
-	rc = map_buffer(d, o, why, len);
-	if (rc)
-		return rc;
-	rc = iod_fp_init(&d->fp, d->iova, d->len, d->leaf);
-	if (rc) {
-		snprintf(why, len, "footprint of %llu bytes at leaf %llu: %s",
-			 (unsigned long long)d->len,
-			 (unsigned long long)d->leaf, strerror(-rc));
-		return rc;
-	}
-	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space,
-			     d->hwpt_id);
-	if (rc) {
-		snprintf(why, len, "cannot open DMA engine '%s': %s",
-			 engine ? engine : "(none)",
-			 rc == -ENOENT ? "no engine of that name" : strerror(-rc));
-		return rc;
-	}
-	if (o->enable) {
-		rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true);
-		if (rc)
-			snprintf(why, len, "SET_DIRTY_TRACKING(enable): %s",
-				 strerror(-rc));
-	}
-	return rc;
+	d->tracking = true;
+	return finish_setup(d, o, why, len);
 }
 
 void iod_dirty_teardown(struct iod_dirty *d)

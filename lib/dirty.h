@@ -23,6 +23,12 @@ struct iod_dirty_opts {
 	bool base_pages;	/* IOMMU_OPTION_HUGE_PAGES=0 before mapping */
 	bool enable;		/* turn tracking on at the end of set-up */
 	uint32_t mock_flags;	/* extra MOCK_FLAGS_DEVICE_* */
+	/*
+	 * Where the profile says the IOMMU cannot track dirty pages: check
+	 * that, then build the bench on a plain HWPT (the device attached to
+	 * its IOAS) so DMA and data are still proven; `tracking` stays false.
+	 */
+	bool plain_if_incapable;
 };
 
 struct iod_dirty {
@@ -37,13 +43,15 @@ struct iod_dirty {
 	uint64_t leaf;		/* IOPTE size of the mapping */
 	uint64_t base_leaf;	/* the profile's dirty.leaf */
 	bool huge;
+	bool tracking;		/* hwpt_id is a dirty-tracking HWPT */
 };
 
 /*
  * Build the bench. 0 on success. -EOPNOTSUPP when the profile says this
  * IOMMU cannot track dirty pages: the dirty allocation has then been
  * checked to fail exactly as the profile says, and `why` is the SKIP
- * reason. Any other -errno: `why` says what failed.
+ * reason (with plain_if_incapable the bench is built on a plain HWPT
+ * instead, and 0 is returned). Any other -errno: `why` says what failed.
  */
 int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		    char *why, size_t len);

@@ -8,9 +8,11 @@
 #include "env.h"
 
 extern const struct iod_engine_ops iod_engine_mock;
+extern const struct iod_engine_ops iod_engine_edu;
 
 static const struct iod_engine_ops *const engines[] = {
 	&iod_engine_mock,
+	&iod_engine_edu,
 };
 
 static const char *engine_arg;
