@@ -34,6 +34,7 @@ TOOLS := $(patsubst runners/%/main.c,%,$(wildcard runners/*/main.c))
 TOOL_SRCS = $(wildcard runners/$(1)/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
+LAB_SRCS := $(wildcard runners/lab/guest/*.c)
 
 # Objects: guest (static, for the lab initramfs), host (sanitized, unit
 # tests), tool (plain host tools).
@@ -44,12 +45,13 @@ HOST_TOOL_OBJS := $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/host/%.o,$(filter
 
 SUITE_BINS := $(SUITE_SRCS:suites/%.c=$(BUILD)/guest/suites/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/guest/bench/%)
+LAB_BINS := $(LAB_SRCS:runners/lab/guest/%.c=$(BUILD)/guest/lab/%)
 GUEST_TOOL_BINS := $(BUILD)/guest/bin/iodirty-bind
 HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
 
 .PHONY: all headers deps unit lab bench check clean
-all: $(SUITE_BINS) $(BENCH_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
+all: $(SUITE_BINS) $(BENCH_BINS) $(LAB_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
 
 # Build dependencies; installed when root, named in one error otherwise.
 deps:
@@ -88,6 +90,11 @@ $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 $(BUILD)/guest/bench/%: $(BUILD)/guest/bench/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
+# Guest programs of the lab itself (lab/safety and what it drives).
+$(BUILD)/guest/lab/%: $(BUILD)/guest/runners/lab/guest/%.o $(BUILD)/guest/libiodirty.a
+	@mkdir -p $(@D)
+	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
+
 $(BUILD)/guest/bin/iodirty-bind: $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,bind)) $(BUILD)/guest/libiodirty.a
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^
@@ -106,8 +113,8 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 
 # Host unit tests under ASan/UBSan, aggregated by prove.
 unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
-	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(CURDIR)/$(BUILD)/bin/iodirty-collect \
-	IODIRTY_BIND_BIN=$(CURDIR)/$(BUILD)/bin/iodirty-bind \
+	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
+	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.

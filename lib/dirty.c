@@ -90,7 +90,8 @@ static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	if (rc) {
 		snprintf(why, len, "cannot open DMA engine '%s': %s",
 			 engine ? engine : "(none)",
-			 rc == -ENOENT ? "no engine of that name" : strerror(-rc));
+			 rc == -ENOENT ? "no engine of that name" :
+			 *d->engine.why ? d->engine.why : strerror(-rc));
 		return rc;
 	}
 	if (d->tracking && o->enable) {

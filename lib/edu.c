@@ -2,13 +2,19 @@
 /*
  * edu as a DMA engine: registers from QEMU's docs/specs/edu.txt.
  * A DMA runs 100 ms of device time after the command is written; completion
- * is seen by polling the command register's run bit.
+ * is seen by polling the command register's run bit, or by the device's MSI
+ * (raised at DMA end when the command asks for it) through a VFIO eventfd.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
 
 #include "edu.h"
+#include "vfio_irq.h"
 
 #define EDU_REG_IDENT	0x00
 #define EDU_IDENT_MASK	0x0000ffff
@@ -19,6 +25,10 @@
 #define EDU_REG_CMD	0x98
 #define EDU_CMD_RUN	0x1
 #define EDU_CMD_TO_RAM	0x2
+#define EDU_CMD_IRQ	0x4
+#define EDU_REG_IRQ_STATUS 0x24
+#define EDU_REG_IRQ_ACK	0x64
+#define EDU_IRQ_DMA	0x100
 
 static volatile uint32_t *reg32(struct iod_vfio_dev *dev, unsigned int off)
 {
@@ -52,8 +62,39 @@ static uint64_t now_ms(void)
 	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
+int iod_edu_irq_on(struct iod_vfio_dev *dev, int *efd)
+{
+	return iod_vfio_irq_enable(dev, VFIO_PCI_MSI_IRQ_INDEX, 1, efd);
+}
+
+void iod_edu_irq_off(struct iod_vfio_dev *dev, int *efd)
+{
+	iod_vfio_irq_disable(dev, VFIO_PCI_MSI_IRQ_INDEX, 1, efd);
+}
+
+/* Wait for the DMA-done interrupt on efd, then acknowledge it. */
+static int wait_irq(struct iod_vfio_dev *dev, int efd)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t count;
+	int rc;
+
+	rc = poll(&p, 1, IOD_EDU_TIMEOUT_MS);
+	if (rc < 0)
+		return -errno;
+	if (!rc)
+		return -ETIMEDOUT;
+	if (read(efd, &count, sizeof(count)) != sizeof(count))
+		return -EIO;
+	if (!(*reg32(dev, EDU_REG_IRQ_STATUS) & EDU_IRQ_DMA))
+		return -EPROTO;		/* an interrupt, but not ours */
+	*reg32(dev, EDU_REG_IRQ_ACK) = EDU_IRQ_DMA;
+	/* The interrupt comes after the run bit clears. */
+	return (*reg64(dev, EDU_REG_CMD) & EDU_CMD_RUN) ? -EPROTO : 0;
+}
+
 static int dma(struct iod_vfio_dev *dev, uint64_t src, uint64_t dst,
-	       uint32_t len, uint32_t cmd)
+	       uint32_t len, uint32_t cmd, int efd)
 {
 	uint64_t deadline;
 
@@ -64,6 +105,10 @@ static int dma(struct iod_vfio_dev *dev, uint64_t src, uint64_t dst,
 	*reg64(dev, EDU_REG_SRC) = src;
 	*reg64(dev, EDU_REG_DST) = dst;
 	*reg64(dev, EDU_REG_CNT) = len;
+	if (efd >= 0) {
+		*reg64(dev, EDU_REG_CMD) = cmd | EDU_CMD_RUN | EDU_CMD_IRQ;
+		return wait_irq(dev, efd);
+	}
 	*reg64(dev, EDU_REG_CMD) = cmd | EDU_CMD_RUN;
 	deadline = now_ms() + IOD_EDU_TIMEOUT_MS;
 	while (*reg64(dev, EDU_REG_CMD) & EDU_CMD_RUN) {
@@ -75,12 +120,21 @@ static int dma(struct iod_vfio_dev *dev, uint64_t src, uint64_t dst,
 	return 0;
 }
 
+int iod_edu_dma(struct iod_vfio_dev *dev, int efd, bool to_ram, uint64_t iova,
+		uint32_t len)
+{
+	if (to_ram)
+		return dma(dev, IOD_EDU_BUF_ADDR, iova, len, EDU_CMD_TO_RAM,
+			   efd);
+	return dma(dev, iova, IOD_EDU_BUF_ADDR, len, 0, efd);
+}
+
 int iod_edu_write_to(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len)
 {
-	return dma(dev, IOD_EDU_BUF_ADDR, iova, len, EDU_CMD_TO_RAM);
+	return iod_edu_dma(dev, -1, true, iova, len);
 }
 
 int iod_edu_read_from(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len)
 {
-	return dma(dev, iova, IOD_EDU_BUF_ADDR, len, 0);
+	return iod_edu_dma(dev, -1, false, iova, len);
 }

@@ -7,6 +7,7 @@
 #ifndef IODIRTY_EDU_H
 #define IODIRTY_EDU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "vfio_cdev.h"
 
@@ -22,9 +23,20 @@
 
 /* Map BAR0, check the identification register, enable bus mastering. */
 int iod_edu_init(struct iod_vfio_dev *dev);
-/* Device writes len bytes of its buffer to host memory at iova. */
+/* Route the device's MSI to a new eventfd (*efd): 0 or -errno. */
+int iod_edu_irq_on(struct iod_vfio_dev *dev, int *efd);
+void iod_edu_irq_off(struct iod_vfio_dev *dev, int *efd);
+/*
+ * One DMA between host memory at iova and the device's buffer: to_ram, the
+ * device writes host memory. Completion by the MSI on efd, or by polling
+ * when efd < 0. 0 or -errno (-ETIMEDOUT, -EPROTO: interrupt without a
+ * finished DMA).
+ */
+int iod_edu_dma(struct iod_vfio_dev *dev, int efd, bool to_ram, uint64_t iova,
+		uint32_t len);
+/* Device writes len bytes of its buffer to host memory at iova (polled). */
 int iod_edu_write_to(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len);
-/* Device reads len bytes of host memory at iova into its buffer. */
+/* Device reads len bytes of host memory at iova into its buffer (polled). */
 int iod_edu_read_from(struct iod_vfio_dev *dev, uint64_t iova, uint32_t len);
 
 #endif

@@ -9,10 +9,16 @@
 
 extern const struct iod_engine_ops iod_engine_mock;
 extern const struct iod_engine_ops iod_engine_edu;
+extern const struct iod_engine_ops iod_engine_edu_poll;
+extern const struct iod_engine_ops iod_engine_nvme;
+extern const struct iod_engine_ops iod_engine_nvme_poll;
 
 static const struct iod_engine_ops *const engines[] = {
 	&iod_engine_mock,
 	&iod_engine_edu,
+	&iod_engine_edu_poll,
+	&iod_engine_nvme,
+	&iod_engine_nvme_poll,
 };
 
 static const char *engine_arg;
@@ -67,6 +73,13 @@ int iod_engine_open(struct iod_engine *e, const char *name,
 	return rc;
 }
 
+void iod_engine_align(const struct iod_engine *e, uint64_t *iova_align,
+		      uint64_t *len_align)
+{
+	*iova_align = e->iova_align ? e->iova_align : 1;
+	*len_align = e->len_align ? e->len_align : 1;
+}
+
 void iod_engine_close(struct iod_engine *e)
 {
 	if (e->ops)
@@ -77,10 +90,11 @@ void iod_engine_close(struct iod_engine *e)
 static int run(struct iod_engine *e, uint64_t iova, uint64_t len,
 	       bool to_memory, uint8_t seed)
 {
-	uint64_t off = 0;
+	uint64_t off = 0, ia, la;
 	int rc;
 
-	if (!len)
+	iod_engine_align(e, &ia, &la);
+	if (!len || iova % ia || len % la)
 		return -EINVAL;
 	while (off < len) {
 		uint64_t n = len - off;

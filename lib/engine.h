@@ -49,6 +49,13 @@ struct iod_engine {
 	struct iod_space *space;
 	uint32_t hwpt_id;	/* the HWPT the device is attached to */
 	void *priv;
+	/*
+	 * Every operation's iova and len must be multiples of these (set by
+	 * open; 0 means 1): NVMe moves whole logical blocks to dword-aligned
+	 * addresses.
+	 */
+	uint64_t iova_align, len_align;
+	char why[256];		/* what failed when open failed, or "" */
 };
 
 /* Byte i of a pattern with `seed`. */
@@ -62,7 +69,14 @@ const char *iod_engine_name(void);
 /* Strip "--engine NAME" from argv (before the harness parses it). */
 void iod_engine_take_arg(int *argc, char **argv);
 
-/* 0, -ENOENT (no engine of that name), or the engine's open error. */
+/* The engine's alignment rules (see struct iod_engine), never 0. */
+void iod_engine_align(const struct iod_engine *e, uint64_t *iova_align,
+		      uint64_t *len_align);
+
+/*
+ * 0, -ENOENT (no engine of that name), or the engine's open error (e->why
+ * then says what failed).
+ */
 int iod_engine_open(struct iod_engine *e, const char *name,
 		    struct iod_target *t, struct iod_space *space,
 		    uint32_t hwpt_id);
@@ -71,7 +85,8 @@ void iod_engine_close(struct iod_engine *e);
 /*
  * The device writes len bytes of pattern `seed` at iova (split into
  * operations of at most max_len) and waits for them. On success the write
- * is recorded in fp (if not NULL). 0 or -errno.
+ * is recorded in fp (if not NULL). 0 or -errno (-EINVAL when iova or len
+ * breaks the engine's alignment).
  */
 int iod_engine_write(struct iod_engine *e, uint64_t iova, uint64_t len,
 		     uint8_t seed, struct iod_fp *fp);

@@ -5,9 +5,12 @@
  * pattern from a staging page the engine mapped into the IOAS, then writes
  * its buffer to the target IOVA. A device read is one DMA into the buffer.
  * Each DMA moves at most IOD_EDU_MAX_XFER bytes and takes 100 ms of device
- * time, so this engine is for conformance, never for stress.
+ * time, so this engine is for conformance, never for stress. "edu" waits
+ * for the device's MSI through a VFIO eventfd, "edu-poll" polls its
+ * command register.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,19 +26,8 @@ struct edu_engine {
 	uint8_t *stage;		/* the pattern the device reads */
 	uint64_t stage_iova;
 	bool mapped;
+	int efd;		/* the MSI's eventfd, -1 when polling */
 };
-
-/* The first IOVA above every mapping the space holds. */
-static uint64_t space_end(const struct iod_space *s)
-{
-	uint64_t end = 0;
-	unsigned int i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->maps[i].iova + s->maps[i].len > end)
-			end = s->maps[i].iova + s->maps[i].len;
-	return end;
-}
 
 static void edu_close(struct iod_engine *e)
 {
@@ -43,6 +35,8 @@ static void edu_close(struct iod_engine *e)
 
 	if (!x)
 		return;
+	if (x->efd >= 0)
+		iod_edu_irq_off(&e->t->vdev, &x->efd);
 	if (x->mapped)
 		iod_ioas_unmap(e->t->fd, e->space->ioas_id, x->stage_iova,
 			       STAGE_LEN, NULL);
@@ -52,7 +46,7 @@ static void edu_close(struct iod_engine *e)
 	e->priv = NULL;
 }
 
-static int edu_open(struct iod_engine *e)
+static int edu_open(struct iod_engine *e, bool irq)
 {
 	struct edu_engine *x;
 	int rc;
@@ -66,6 +60,16 @@ static int edu_open(struct iod_engine *e)
 	if (!x)
 		return -ENOMEM;
 	e->priv = x;
+	x->efd = -1;
+	if (irq) {
+		rc = iod_edu_irq_on(&e->t->vdev, &x->efd);
+		if (rc) {
+			snprintf(e->why, sizeof(e->why),
+				 "cannot route the edu MSI to an eventfd: %s",
+				 strerror(-rc));
+			goto fail;
+		}
+	}
 	x->stage = mmap(NULL, STAGE_LEN, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (x->stage == MAP_FAILED) {
@@ -78,7 +82,7 @@ static int edu_open(struct iod_engine *e)
 	 * the test's own mappings stay unmapped.
 	 */
 	rc = iod_ioas_pick_iova(e->t->fd, e->space->ioas_id, STAGE_LEN,
-				space_end(e->space) + STAGE_GAP, STAGE_LEN,
+				iod_space_end(e->space) + STAGE_GAP, STAGE_LEN,
 				&x->stage_iova);
 	if (!rc)
 		rc = iod_ioas_map_fixed(e->t->fd, e->space->ioas_id, x->stage,
@@ -104,14 +108,17 @@ static int edu_submit(struct iod_engine *e, struct iod_dma *op)
 		return 0;
 	}
 	if (!op->to_memory) {
-		op->status = iod_edu_read_from(dev, op->iova, (uint32_t)op->len);
+		op->status = iod_edu_dma(dev, x->efd, false, op->iova,
+					 (uint32_t)op->len);
 		return 0;
 	}
 	for (i = 0; i < op->len; i++)
 		x->stage[i] = iod_pattern_byte(op->seed, op->pattern_off + i);
-	op->status = iod_edu_read_from(dev, x->stage_iova, (uint32_t)op->len);
+	op->status = iod_edu_dma(dev, x->efd, false, x->stage_iova,
+				 (uint32_t)op->len);
 	if (!op->status)
-		op->status = iod_edu_write_to(dev, op->iova, (uint32_t)op->len);
+		op->status = iod_edu_dma(dev, x->efd, true, op->iova,
+					 (uint32_t)op->len);
 	return 0;
 }
 
@@ -122,9 +129,28 @@ static int edu_wait(struct iod_engine *e, int timeout_ms)
 	return 0;	/* submit polls each DMA to completion */
 }
 
+static int edu_open_irq(struct iod_engine *e)
+{
+	return edu_open(e, true);
+}
+
+static int edu_open_poll(struct iod_engine *e)
+{
+	return edu_open(e, false);
+}
+
 const struct iod_engine_ops iod_engine_edu = {
 	.name = "edu",
-	.open = edu_open,
+	.open = edu_open_irq,
+	.close = edu_close,
+	.submit = edu_submit,
+	.wait = edu_wait,
+	.max_len = IOD_EDU_MAX_XFER,
+};
+
+const struct iod_engine_ops iod_engine_edu_poll = {
+	.name = "edu-poll",
+	.open = edu_open_poll,
 	.close = edu_close,
 	.submit = edu_submit,
 	.wait = edu_wait,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The suite programs' environment: profile and device, from env vars. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,65 @@ void iod_env_load(int argc, char **argv)
 			argv[0], path, argv[0]);
 		exit(1);
 	}
+}
+
+#define MAX_DEVICES 16
+
+static struct {
+	char name[32];
+	char cdev[128];
+} devices[MAX_DEVICES];
+static unsigned int nr_devices;
+static bool devices_read;
+
+static void read_devices(void)
+{
+	const char *s = getenv("IODIRTY_DEVICES");
+
+	devices_read = true;
+	while (s && *s && nr_devices < MAX_DEVICES) {
+		size_t n = strcspn(s, " ,");
+		const char *eq = memchr(s, '=', n);
+
+		if (eq && eq > s && (size_t)(eq - s) < sizeof(devices[0].name) &&
+		    n - (size_t)(eq - s) - 1 < sizeof(devices[0].cdev)) {
+			memcpy(devices[nr_devices].name, s, eq - s);
+			memcpy(devices[nr_devices].cdev, eq + 1,
+			       n - (eq - s) - 1);
+			nr_devices++;
+		}
+		s += n;
+		s += strspn(s, " ,");
+	}
+}
+
+const char *iod_env_device(const char *name)
+{
+	unsigned int i;
+
+	if (!devices_read)
+		read_devices();
+	for (i = 0; i < nr_devices; i++)
+		if (!strcmp(devices[i].name, name))
+			return devices[i].cdev;
+	return NULL;
+}
+
+const char *iod_env_engine_cdev(const char *engine)
+{
+	char name[32];
+	const char *cdev;
+	size_t n;
+
+	if (!engine)
+		return iod_env.vfio_cdev;
+	n = strcspn(engine, "-");
+	if (n >= sizeof(name))
+		return iod_env.vfio_cdev;
+	memcpy(name, engine, n);
+	name[n] = 0;
+	cdev = iod_env_device(name);
+	return cdev ? cdev : iod_env.vfio_cdev;
 }
 
 int iod_env_is_mock(void)

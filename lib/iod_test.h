@@ -20,6 +20,7 @@
 #include "target.h"
 #include "engine.h"
 #include "dirty.h"
+#include "kmsg.h"
 
 /* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
 #define IOD_ASSERT_ERR(e, rc) do { \
@@ -100,6 +101,18 @@
 	ASSERT_EQ(0, __w) TH_LOG("harvest at page size %llu: %s", \
 				 (unsigned long long)(page_size), \
 				 __w < 0 ? iod_errno_name((int)-__w) : __rep); \
+} while (0)
+
+/*
+ * Nothing alarming in the kernel log since kfd = iod_kmsg_open(): no
+ * sanitizer report, no warning. Closes kfd.
+ */
+#define IOD_ASSERT_NO_SPLAT(kfd) do { \
+	char __line[512] = ""; \
+	bool __bad = iod_kmsg_splat((kfd), __line, sizeof(__line)); \
+	if ((kfd) >= 0) \
+		close(kfd); \
+	ASSERT_FALSE(__bad) TH_LOG("the kernel logged: %s", __line); \
 } while (0)
 
 #define IOD_HARNESS_MAIN \

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "disk_guard.h"
 #include "pci_bind.h"
 #include "pci_sysfs.h"
 
@@ -340,7 +341,8 @@ int iod_pci_bind_ex(const char *sysfs, const char *bdf, const char *driver,
 {
 	const char *root = pci_root_of(sysfs);
 	struct emsg m = { "", "" };
-	char rel[PCI_REL_MAX];
+	struct iod_disk_roots roots;
+	char rel[PCI_REL_MAX], guard_err[1024];
 	int dfd = -1, rc;
 
 	memset(b, 0, sizeof(*b));
@@ -436,6 +438,17 @@ int iod_pci_bind_ex(const char *sysfs, const char *bdf, const char *driver,
 	}
 	if (!strcmp(b->orig_driver, b->driver))
 		goto out;	/* already bound: nothing to do or undo */
+
+	roots.sysfs = root;
+	roots.proc = hooks ? hooks->proc_root : NULL;
+	roots.dev = hooks ? hooks->dev_root : NULL;
+	rc = iod_disk_guard(&roots, b->bdf, guard_err, sizeof(guard_err));
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", guard_err);
+		pci_close_keep_errno(dfd);
+		return pci_fail(rc);
+	}
 
 	if (hooks && hooks->recorded) {
 		rc = hooks->recorded(hooks->ctx, b);

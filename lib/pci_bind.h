@@ -60,6 +60,13 @@ struct iod_pci_hooks {
 	/* Before check n (from 0) of a settle wait for bdf's driver link. */
 	void (*polling)(void *ctx, int sysfs_fd, const char *bdf,
 			unsigned int n);
+	/*
+	 * Roots of proc and dev for the storage guard (lib/disk_guard.h) that
+	 * refuses a device whose disks are mounted, swapped on, held or open
+	 * exclusively; NULL means /proc and /dev.
+	 */
+	const char *proc_root;
+	const char *dev_root;
 };
 
 /*
@@ -79,7 +86,8 @@ bool iod_bdf_allowed(const char *allow_list, const char *bdf);
  * Bind bdf to driver (normally "vfio-pci") through driver_override.
  * -EINVAL bad BDF or driver name, -EPERM not allow-listed (nothing is read or
  * written), -ENODEV no SYSFS/bus/pci/devices/BDF, -ENOENT no
- * SYSFS/bus/pci/drivers/DRIVER. The original driver and driver_override go in
+ * SYSFS/bus/pci/drivers/DRIVER, -EBUSY (or the guard's -errno) when the
+ * storage guard finds a disk of the device in use (nothing is written). The original driver and driver_override go in
  * *b. Then: write DRIVER to devices/BDF/driver_override; if bound to another
  * driver write BDF to devices/BDF/driver/unbind; write BDF to
  * bus/pci/drivers_probe; poll up to settle_ms (IOD_PCI_DEFAULT_SETTLE_MS when

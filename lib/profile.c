@@ -5,6 +5,10 @@
  * Self-contained (libc only). The schema is the table `iod_schema` below; to
  * add a key, add a row. Every row has a type that decides how its value is
  * checked and which getter may read it.
+ *
+ * Every line is kept, ranged (`key@6.7-6.10 = v`) or not; after the file is
+ * read, each key's line for the profile's kernel release is marked active and
+ * the getters only see active lines.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "profile.h"
 
@@ -50,12 +55,17 @@ struct iod_entry {
 	const struct iod_key *schema;
 	long long num;		/* errno (IOD_KT_ERRNO) */
 	unsigned long long unum;	/* value (IOD_KT_UINT) */
+	char *range;		/* text after '@', NULL on a plain line */
+	uint64_t lo, hi;	/* packed releases the range holds, inclusive */
+	bool active;		/* the line the getters see for this key */
 };
 
 struct iod_profile {
 	char *path;
 	struct iod_entry *entries;
 	size_t nr;
+	uint64_t release;	/* packed release the lines resolve for */
+	char release_str[40];
 };
 
 /* ---------------------------------------------------------------------- */
@@ -118,6 +128,12 @@ static const char *const iod_reserved_values[] = { "ignored", "rejected", NULL }
 static const char *const iod_unpinnable_values[] = {
 	"dropped", "enomem", "efault", NULL
 };
+static const char *const iod_vfio_mig_cap_values[] = {
+	"reported", "absent", NULL
+};
+static const char *const iod_vfio_dirty_report_values[] = {
+	"all_pinned", "written", NULL
+};
 static const char *basename_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -167,27 +183,127 @@ static bool is_lower_hex(char c)
 	return is_digit(c) || (c >= 'a' && c <= 'f');
 }
 
+/*
+ * Kernel releases are compared packed: MAJOR << 40 | MINOR << 20 | PATCH,
+ * each part at most IOD_KERNEL_PART_MAX (20 bits).
+ */
+#define VER_SHIFT 20
+#define VER_OPEN_HI UINT64_MAX
+
+static uint64_t ver_pack(unsigned int major, unsigned int minor,
+			 unsigned int patch)
+{
+	return (uint64_t)major << (2 * VER_SHIFT) |
+	       (uint64_t)minor << VER_SHIFT | patch;
+}
+
+static void ver_format(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%llu.%llu",
+		 (unsigned long long)(v >> (2 * VER_SHIFT)),
+		 (unsigned long long)(v >> VER_SHIFT) & IOD_KERNEL_PART_MAX,
+		 (unsigned long long)v & IOD_KERNEL_PART_MAX);
+}
+
+/*
+ * Scan up to three '.'-separated decimal parts at @s, each at most
+ * IOD_KERNEL_PART_MAX. Returns the characters consumed and sets *@nparts, or
+ * -1 if a part is missing (empty, "6.", "6..7") or too large.
+ */
+static int scan_version(const char *s, unsigned int part[3], int *nparts)
+{
+	const char *p = s;
+	int n = 0;
+
+	part[0] = part[1] = part[2] = 0;
+	for (;;) {
+		unsigned long v = 0;
+
+		if (!is_digit(*p))
+			return -1;
+		while (is_digit(*p)) {
+			v = v * 10 + (unsigned long)(*p - '0');
+			if (v > IOD_KERNEL_PART_MAX)
+				return -1;
+			p++;
+		}
+		part[n++] = (unsigned int)v;
+		if (n == 3 || *p != '.')
+			break;
+		p++;
+	}
+	*nparts = n;
+	return (int)(p - s);
+}
+
+/* Exactly "MAJOR.MINOR" or "MAJOR.MINOR.PATCH": 0 with the parts, or -1. */
+static int parse_version(const char *s, unsigned int part[3], int *nparts)
+{
+	int used = scan_version(s, part, nparts);
+
+	if (used < 0 || s[used] || *nparts < 2)
+		return -1;
+	return 0;
+}
+
+int iod_kernel_release_parse(const char *s, struct iod_kernel_release *out)
+{
+	unsigned int part[3];
+	int used, n;
+
+	if (!s)
+		return -1;
+	used = scan_version(s, part, &n);
+	if (used < 0 || n < 2 || is_digit(s[used]) || s[used] == '.')
+		return -1;
+	if (out) {
+		out->major = part[0];
+		out->minor = part[1];
+		out->patch = part[2];
+	}
+	return 0;
+}
+
+int iod_kernel_release_running(struct iod_kernel_release *out, char *err,
+			       size_t errlen)
+{
+	const char *env = getenv("IODIRTY_KERNEL_RELEASE");
+	struct utsname u;
+
+	if (env && *env) {
+		if (!iod_kernel_release_parse(env, out))
+			return 0;
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "IODIRTY_KERNEL_RELEASE '%s' is not a kernel release: expected MAJOR.MINOR[.PATCH], optionally followed by a suffix such as -amd64 or -rc3",
+				 env);
+		return -1;
+	}
+	if (uname(&u)) {
+		if (err && errlen)
+			snprintf(err, errlen, "uname: %s", strerror(errno));
+		return -1;
+	}
+	if (!iod_kernel_release_parse(u.release, out))
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen,
+			 "the running kernel's release '%s' does not start with MAJOR.MINOR[.PATCH]; set IODIRTY_KERNEL_RELEASE",
+			 u.release);
+	return -1;
+}
+
 /* "MAJOR.MINOR" or "MAJOR.MINOR.PATCH", decimal. */
 static int check_version(const struct iod_key *k, const char *value,
 			 unsigned long long num, const char *path, char *why,
 			 size_t whylen)
 {
-	const char *s = value;
-	int parts = 0;
+	unsigned int part[3];
+	int n;
 
 	(void)num;
 	(void)path;
-	for (;;) {
-		if (!is_digit(*s))
-			break;
-		while (is_digit(*s))
-			s++;
-		parts++;
-		if (*s != '.')
-			break;
-		s++;
-	}
-	if (!*s && parts >= 2 && parts <= 3)
+	if (!parse_version(value, part, &n))
 		return 0;
 	snprintf(why, whylen,
 		 "bad version '%s' for '%s': expected MAJOR.MINOR or MAJOR.MINOR.PATCH (e.g. 6.7)",
@@ -293,11 +409,37 @@ static const struct iod_key iod_schema[] = {
 	{ "dirty.unpinnable_bitmap", IOD_KT_ENUM, false, false,
 	  iod_unpinnable_values, NULL,
 	  "GET_DIRTY_BITMAP into data the kernel cannot write (read-only, unmapped): dropped (rc 0, bits lost, dirty state cleared), enomem or efault" },
+	{ "vfio.type1.migration_cap", IOD_KT_ENUM, false, false,
+	  iod_vfio_mig_cap_values, NULL,
+	  "type1 container (/dev/vfio/vfio): VFIO_IOMMU_GET_INFO carries VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION (reported) or not (absent)" },
+	{ "vfio.type1.dirty_pages", IOD_KT_ERRNO, false, false, NULL, NULL,
+	  "type1 container: VFIO_IOMMU_DIRTY_PAGES START with a type1v2 IOMMU set (0: the legacy dirty interface is offered)" },
+	{ "vfio.type1.dirty_report", IOD_KT_ENUM, false, false,
+	  iod_vfio_dirty_report_values, NULL,
+	  "type1 container: what GET_BITMAP and unmap-with-bitmap report: all_pinned (every page of every mapping, always) or written (only pages the device wrote since the last report)" },
+	{ "vfio.type1.unmap_dirty", IOD_KT_ERRNO, false, false, NULL, NULL,
+	  "type1 container: VFIO_IOMMU_UNMAP_DMA with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP while tracking is started" },
+	{ "vfio.compat.migration_cap", IOD_KT_ENUM, false, false,
+	  iod_vfio_mig_cap_values, NULL,
+	  "iommufd vfio-compat container (/dev/iommu set into a group): VFIO_IOMMU_GET_INFO carries the migration capability or not" },
+	{ "vfio.compat.dirty_pages", IOD_KT_ERRNO, false, false, NULL, NULL,
+	  "iommufd vfio-compat container: VFIO_IOMMU_DIRTY_PAGES START (0: offered)" },
+	{ "vfio.compat.dirty_report", IOD_KT_ENUM, false, false,
+	  iod_vfio_dirty_report_values, NULL,
+	  "iommufd vfio-compat container: what GET_BITMAP reports, when the interface is offered" },
+	{ "vfio.compat.unmap_dirty", IOD_KT_ERRNO, false, false, NULL, NULL,
+	  "iommufd vfio-compat container: VFIO_IOMMU_UNMAP_DMA with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP while tracking is started (or asked to be)" },
 	{ "kernel.min", IOD_KT_STRING, false, false, NULL, check_version,
 	  "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])" },
 	{ "known_bug.", IOD_KT_KNOWN_BUG, false, true, NULL, NULL,
 	  "known_bug.<case-id> = <commit>: <reason> | unfixed: <reason>" },
 };
+
+/* Keys that say what the profile is; they hold for every release. */
+static bool rangeable(const struct iod_key *k)
+{
+	return strcmp(k->key, "name") && strcmp(k->key, "kernel.min");
+}
 
 static const struct iod_key *schema_find(const char *key, bool *bad_case_id)
 {
@@ -573,15 +715,97 @@ static int check_value(const struct iod_key *k, struct iod_entry *e,
 	return 0;
 }
 
+/* The active line of @key: the one the getters read. */
 static const struct iod_entry *entry_find(const struct iod_profile *p,
 					  const char *key)
 {
 	size_t i;
 
 	for (i = 0; i < p->nr; i++)
-		if (!strcmp(p->entries[i].key, key))
+		if (p->entries[i].active && !strcmp(p->entries[i].key, key))
 			return &p->entries[i];
 	return NULL;
+}
+
+/* The plain (unranged) line of @key. */
+static const struct iod_entry *plain_find(const struct iod_profile *p,
+					  const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++)
+		if (!p->entries[i].range && !strcmp(p->entries[i].key, key))
+			return &p->entries[i];
+	return NULL;
+}
+
+/* A ranged line of @key whose range shares a release with [lo, hi]. */
+static const struct iod_entry *overlap_find(const struct iod_profile *p,
+					    const char *key, uint64_t lo,
+					    uint64_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++) {
+		const struct iod_entry *e = &p->entries[i];
+
+		if (e->range && !strcmp(e->key, key) && e->lo <= hi &&
+		    lo <= e->hi)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Parse the text after '@': "LO-HI", "LO-", "-HI" or "V". A MAJOR.MINOR
+ * lower bound is MAJOR.MINOR.0, a MAJOR.MINOR upper bound MAJOR.MINOR.max.
+ */
+static int parse_range(const char *key, const char *r, uint64_t *lo,
+		       uint64_t *hi, char *why, size_t whylen)
+{
+	const char *dash = strchr(r, '-');
+	char lo_s[32], hi_s[32];
+	unsigned int part[3];
+	size_t lo_len;
+	int n;
+
+	lo_len = dash ? (size_t)(dash - r) : strlen(r);
+	if (lo_len >= sizeof(lo_s) ||
+	    strlen(dash ? dash + 1 : r) >= sizeof(hi_s))
+		goto bad;
+	memcpy(lo_s, r, lo_len);
+	lo_s[lo_len] = '\0';
+	strcpy(hi_s, dash ? dash + 1 : r);
+	if (!*lo_s && !*hi_s) {
+		snprintf(why, whylen,
+			 "kernel range '@%s' for '%s' has no bound: write @LO-HI, @LO-, @-HI or @V",
+			 r, key);
+		return -1;
+	}
+	*lo = 0;
+	if (*lo_s) {
+		if (parse_version(lo_s, part, &n))
+			goto bad;
+		*lo = ver_pack(part[0], part[1], part[2]);
+	}
+	*hi = VER_OPEN_HI;
+	if (*hi_s) {
+		if (parse_version(hi_s, part, &n))
+			goto bad;
+		*hi = ver_pack(part[0], part[1],
+			       n == 2 ? IOD_KERNEL_PART_MAX : part[2]);
+	}
+	if (*lo <= *hi)
+		return 0;
+	snprintf(why, whylen,
+		 "kernel range '@%s' for '%s' is empty: %s is after %s", r, key,
+		 lo_s, hi_s);
+	return -1;
+bad:
+	snprintf(why, whylen,
+		 "bad kernel range '@%s' for '%s': expected @LO-HI, @LO-, @-HI or @V, each bound MAJOR.MINOR[.PATCH] (e.g. @6.7-6.10)",
+		 r, key);
+	return -1;
 }
 
 void iod_profile_free(struct iod_profile *p)
@@ -593,6 +817,7 @@ void iod_profile_free(struct iod_profile *p)
 	for (i = 0; i < p->nr; i++) {
 		free(p->entries[i].key);
 		free(p->entries[i].value);
+		free(p->entries[i].range);
 	}
 	free(p->entries);
 	free(p->path);
@@ -600,7 +825,7 @@ void iod_profile_free(struct iod_profile *p)
 }
 
 static int add_entry(struct iod_profile *p, size_t *cap, const char *key,
-		     const char *value, unsigned int line)
+		     const char *value, const char *range, unsigned int line)
 {
 	struct iod_entry *e;
 
@@ -617,9 +842,11 @@ static int add_entry(struct iod_profile *p, size_t *cap, const char *key,
 	memset(e, 0, sizeof(*e));
 	e->key = strdup(key);
 	e->value = strdup(value);
-	if (!e->key || !e->value) {
+	e->range = range ? strdup(range) : NULL;
+	if (!e->key || !e->value || (range && !e->range)) {
 		free(e->key);
 		free(e->value);
+		free(e->range);
 		return -1;
 	}
 	e->line = line;
@@ -636,7 +863,8 @@ static int parse_line(struct iod_profile *p, size_t *cap, char *raw,
 	const struct iod_key *k;
 	struct iod_entry *e;
 	char why[1024];
-	char *line = raw, *eq, *key, *value;
+	char *line = raw, *eq, *key, *value, *at, *range = NULL;
+	uint64_t lo = 0, hi = VER_OPEN_HI;
 	bool bad_case_id;
 	const struct iod_entry *dup;
 
@@ -670,6 +898,17 @@ static int parse_line(struct iod_profile *p, size_t *cap, char *raw,
 		set_err(err, errlen, path, lineno, "missing key before '='");
 		return -1;
 	}
+	at = strchr(key, '@');
+	if (at) {
+		*at = '\0';
+		range = trim(at + 1);
+		key = trim(key);
+		if (!*key) {
+			set_err(err, errlen, path, lineno,
+				"missing key before '@'");
+			return -1;
+		}
+	}
 
 	k = schema_find(key, &bad_case_id);
 	if (!k) {
@@ -682,23 +921,44 @@ static int parse_line(struct iod_profile *p, size_t *cap, char *raw,
 				key);
 		return -1;
 	}
-	dup = entry_find(p, key);
-	if (dup) {
-		set_err(err, errlen, path, lineno,
-			"duplicate key '%s' (first set at line %u)", key,
-			dup->line);
-		return -1;
+	if (range) {
+		if (!rangeable(k)) {
+			set_err(err, errlen, path, lineno,
+				"'%s' cannot carry a kernel range", key);
+			return -1;
+		}
+		if (parse_range(key, range, &lo, &hi, why, sizeof(why))) {
+			set_err(err, errlen, path, lineno, "%s", why);
+			return -1;
+		}
+		dup = overlap_find(p, key, lo, hi);
+		if (dup) {
+			set_err(err, errlen, path, lineno,
+				"kernel range '@%s' of '%s' overlaps line %u (@%s)",
+				range, key, dup->line, dup->range);
+			return -1;
+		}
+	} else {
+		dup = plain_find(p, key);
+		if (dup) {
+			set_err(err, errlen, path, lineno,
+				"duplicate key '%s' (first set at line %u)",
+				key, dup->line);
+			return -1;
+		}
 	}
 	if (!*value) {
 		set_err(err, errlen, path, lineno, "empty value for '%s'", key);
 		return -1;
 	}
-	if (add_entry(p, cap, key, value, lineno)) {
+	if (add_entry(p, cap, key, value, range, lineno)) {
 		set_err(err, errlen, path, lineno, "out of memory");
 		return -1;
 	}
 	e = &p->entries[p->nr - 1];
 	e->schema = k;
+	e->lo = lo;
+	e->hi = hi;
 	if (check_value(k, e, path, why, sizeof(why))) {
 		set_err(err, errlen, path, lineno, "%s", why);
 		return -1;
@@ -706,9 +966,99 @@ static int parse_line(struct iod_profile *p, size_t *cap, char *raw,
 	return 0;
 }
 
+static int cmp_lo(const void *a, const void *b)
+{
+	const struct iod_entry *x = *(const struct iod_entry *const *)a;
+	const struct iod_entry *y = *(const struct iod_entry *const *)b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * A required key must have a value for every release: a plain line, or
+ * ranged lines that leave no release out. 0, or -1 with the error set.
+ */
+static int check_required(const struct iod_profile *p, const char *key,
+			  char *err, size_t errlen)
+{
+	const struct iod_entry **r;
+	uint64_t next = 0;
+	char a[40];
+	size_t n = 0, i;
+	bool done = false;
+
+	if (plain_find(p, key))
+		return 0;
+	r = calloc(p->nr ? p->nr : 1, sizeof(*r));
+	if (!r) {
+		set_err(err, errlen, p->path, 0, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < p->nr; i++)
+		if (!strcmp(p->entries[i].key, key))
+			r[n++] = &p->entries[i];
+	if (!n) {
+		free(r);
+		set_err(err, errlen, p->path, 0, "missing required key '%s'",
+			key);
+		return -1;
+	}
+	qsort(r, n, sizeof(*r), cmp_lo);
+	for (i = 0; i < n && !done; i++) {
+		if (r[i]->lo > next)
+			break;
+		if (r[i]->hi == VER_OPEN_HI)
+			done = true;
+		else
+			next = r[i]->hi + 1;
+	}
+	if (done) {
+		free(r);
+		return 0;
+	}
+	ver_format(next, a, sizeof(a));
+	set_err(err, errlen, p->path, 0,
+		"required key '%s' has no value for kernel %s: no range of it holds that release and there is no plain '%s = ...' line",
+		key, a, key);
+	free(r);
+	return -1;
+}
+
+/* Mark each key's line for p->release active. */
+static void resolve(struct iod_profile *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->nr; i++) {
+		struct iod_entry *e = &p->entries[i];
+
+		e->active = e->range && e->lo <= p->release &&
+			    p->release <= e->hi;
+	}
+	for (i = 0; i < p->nr; i++) {
+		struct iod_entry *e = &p->entries[i];
+
+		if (e->range)
+			continue;
+		e->active = true;
+		for (j = 0; j < p->nr; j++)
+			if (p->entries[j].active && p->entries[j].range &&
+			    !strcmp(p->entries[j].key, e->key))
+				e->active = false;
+	}
+}
+
 int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		     size_t errlen)
 {
+	return iod_profile_load_for(path, NULL, out, err, errlen);
+}
+
+int iod_profile_load_for(const char *path, const char *release,
+			 struct iod_profile **out, char *err, size_t errlen)
+{
+	struct iod_kernel_release rel;
+	char why[512];
 	struct iod_profile *p;
 	unsigned int lineno = 0;
 	size_t cap = 0, linecap = 0, i;
@@ -729,6 +1079,17 @@ int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		set_err(err, errlen, "(null)", 0, "no path");
 		return -1;
 	}
+	if (release) {
+		if (iod_kernel_release_parse(release, &rel)) {
+			set_err(err, errlen, path, 0,
+				"bad kernel release '%s': expected MAJOR.MINOR[.PATCH], optionally followed by a suffix such as -amd64 or -rc3",
+				release);
+			return -1;
+		}
+	} else if (iod_kernel_release_running(&rel, why, sizeof(why))) {
+		set_err(err, errlen, path, 0, "%s", why);
+		return -1;
+	}
 
 	f = fopen(path, "re");
 	if (!f) {
@@ -743,6 +1104,9 @@ int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		set_err(err, errlen, path, 0, "out of memory");
 		goto out;
 	}
+	p->release = ver_pack(rel.major, rel.minor, rel.patch);
+	snprintf(p->release_str, sizeof(p->release_str), "%u.%u.%u",
+		 rel.major, rel.minor, rel.patch);
 
 	errno = 0;
 	while ((len = getline(&line, &linecap, f)) >= 0) {
@@ -757,13 +1121,11 @@ int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		goto out;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(iod_schema); i++) {
-		if (!iod_schema[i].required || entry_find(p, iod_schema[i].key))
-			continue;
-		set_err(err, errlen, path, 0, "missing required key '%s'",
-			iod_schema[i].key);
-		goto out;
-	}
+	for (i = 0; i < ARRAY_SIZE(iod_schema); i++)
+		if (iod_schema[i].required &&
+		    check_required(p, iod_schema[i].key, err, errlen))
+			goto out;
+	resolve(p);
 
 	*out = p;
 	p = NULL;
@@ -853,4 +1215,58 @@ const char *iod_profile_known_bug(const struct iod_profile *p,
 		return NULL;
 	e = entry_find(p, key);
 	return e ? e->value : NULL;
+}
+
+const char *iod_profile_kernel(const struct iod_profile *p)
+{
+	return p ? p->release_str : NULL;
+}
+
+int iod_profile_applies(const struct iod_profile *p)
+{
+	const struct iod_entry *e;
+	unsigned int part[3];
+	int n;
+
+	if (!p)
+		return -1;
+	e = entry_find(p, "kernel.min");
+	if (!e || parse_version(e->value, part, &n))
+		return 1;
+	return p->release >= ver_pack(part[0], part[1], part[2]);
+}
+
+unsigned int iod_profile_line(const struct iod_profile *p, const char *key)
+{
+	const struct iod_entry *e;
+
+	if (!p || !key)
+		return 0;
+	e = entry_find(p, key);
+	return e ? e->line : 0;
+}
+
+void iod_profile_show(const struct iod_profile *p, FILE *f)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	fprintf(f, "# %s for kernel %s\n", p->path, p->release_str);
+	if (iod_profile_applies(p) == 0)
+		fprintf(f,
+			"# the profile does not apply to this kernel: kernel.min = %s\n",
+			iod_profile_str(p, "kernel.min"));
+	for (i = 0; i < p->nr; i++) {
+		const struct iod_entry *e = &p->entries[i];
+
+		if (!e->active)
+			continue;
+		if (e->range)
+			fprintf(f, "%s = %s  # line %u, @%s\n", e->key,
+				e->value, e->line, e->range);
+		else
+			fprintf(f, "%s = %s  # line %u\n", e->key, e->value,
+				e->line);
+	}
 }

@@ -18,8 +18,27 @@
  * schema (see profile.c, or iod_profile_schema_dump()); unknown keys,
  * duplicates, bad values and missing required keys are load errors.
  *
+ * A key may carry a kernel release range, for answers that changed between
+ * kernels:
+ *
+ *	dirty.unpinnable_bitmap@6.7-6.10 = enomem
+ *	dirty.unpinnable_bitmap@6.11- = dropped
+ *	known_bug.fix.test@-6.12.29 = 0123456789ab: fixed in 6.12.30
+ *
+ * `@LO-HI`, `@LO-`, `@-HI` or `@V` (= `@V-V`); bounds are inclusive and are
+ * MAJOR.MINOR or MAJOR.MINOR.PATCH. A MAJOR.MINOR lower bound means
+ * MAJOR.MINOR.0, a MAJOR.MINOR upper bound every MAJOR.MINOR.x. The ranged
+ * line that contains the kernel release wins; the plain `key = value` line is
+ * the value for every release no range of the key contains. Ranges of one key
+ * must not overlap; a required key must have a value for every release.
+ * `name` and `kernel.min` cannot be ranged. The release is the running
+ * kernel's (uname(2), "6.12.117-amd64" reads as 6.12.117, "6.19.0-rc3+" as
+ * 6.19.0) unless IODIRTY_KERNEL_RELEASE names one, or the profile is loaded
+ * with iod_profile_load_for(). Every line is validated whatever the release.
+ *
  * The getters abort() when asked for a key that is not in the schema with the
  * right type, so a typo in a test fails loudly instead of reading "unset".
+ * They return the value resolved for the profile's kernel release.
  */
 #ifndef IODIRTY_PROFILE_H
 #define IODIRTY_PROFILE_H
@@ -37,6 +56,57 @@ struct iod_profile;
 int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		     size_t errlen);
 void iod_profile_free(struct iod_profile *p);
+
+/*
+ * Like iod_profile_load(), resolving ranged keys for kernel @release
+ * (parsed like a uname release, see iod_kernel_release_parse()). NULL means
+ * the running kernel: $IODIRTY_KERNEL_RELEASE if set and not empty, else
+ * uname(2). A release that does not parse is a load error "FILE: reason".
+ */
+int iod_profile_load_for(const char *path, const char *release,
+			 struct iod_profile **out, char *err, size_t errlen);
+
+/* A kernel release, MAJOR.MINOR.PATCH. */
+struct iod_kernel_release {
+	unsigned int major, minor, patch;
+};
+
+/*
+ * Parse a kernel release leniently: MAJOR.MINOR[.PATCH] followed by anything
+ * that does not start with a digit or '.' ("6.12.117-amd64" -> 6.12.117,
+ * "6.19.0-rc3+" -> 6.19.0, "6.8" -> 6.8.0). Each part is decimal and at most
+ * IOD_KERNEL_PART_MAX. Returns 0, or -1 on anything else.
+ */
+#define IOD_KERNEL_PART_MAX 1048575u
+int iod_kernel_release_parse(const char *s, struct iod_kernel_release *out);
+
+/*
+ * The release ranged keys resolve for when none is named:
+ * $IODIRTY_KERNEL_RELEASE if set and not empty, else uname(2). Returns 0, or
+ * -1 with the reason in @err.
+ */
+int iod_kernel_release_running(struct iod_kernel_release *out, char *err,
+			       size_t errlen);
+
+/* The release the profile was resolved for, as "MAJOR.MINOR.PATCH". */
+const char *iod_profile_kernel(const struct iod_profile *p);
+
+/*
+ * 1 if the profile applies to its kernel release (kernel.min unset, or not
+ * newer than the release), 0 if the release is older than kernel.min, -1
+ * without a profile. Loading never fails on this: callers decide.
+ */
+int iod_profile_applies(const struct iod_profile *p);
+
+/* Line the resolved value of @key comes from, or 0 if unset. */
+unsigned int iod_profile_line(const struct iod_profile *p, const char *key);
+
+/*
+ * Print the resolved profile: a comment naming the file and release (and
+ * whether the profile applies to it), then one `key = value  # line N` per
+ * key in file order, with the range of a ranged line (`# line N, @6.11-`).
+ */
+void iod_profile_show(const struct iod_profile *p, FILE *f);
 
 /* The path the profile was loaded from. */
 const char *iod_profile_path(const struct iod_profile *p);

@@ -2,7 +2,9 @@
 /*
  * Footprints from a seed: device writes spread over a buffer, including its
  * first and last byte and a write straddling a leaf boundary, issued through
- * the bench's engine and recorded in its footprint.
+ * the bench's engine and recorded in its footprint. Offsets and lengths
+ * follow the engine's alignment (iod_engine_align()); with none, a write
+ * may be a single byte anywhere.
  */
 #ifndef IODIRTY_SCATTER_H
 #define IODIRTY_SCATTER_H

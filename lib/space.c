@@ -59,3 +59,14 @@ void *iod_space_va(const struct iod_space *s, uint64_t iova, uint64_t len)
 	}
 	return NULL;
 }
+
+uint64_t iod_space_end(const struct iod_space *s)
+{
+	uint64_t end = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->maps[i].iova + s->maps[i].len > end)
+			end = s->maps[i].iova + s->maps[i].len;
+	return end;
+}

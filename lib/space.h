@@ -29,6 +29,8 @@ void iod_space_init(struct iod_space *s, int fd, uint32_t ioas_id);
 int iod_space_map(struct iod_space *s, void *va, uint64_t len, uint64_t iova);
 /* IOAS_UNMAP exactly one earlier mapping starting at iova. */
 int iod_space_unmap(struct iod_space *s, uint64_t iova);
+/* The first IOVA above every mapping of the space (0 if none). */
+uint64_t iod_space_end(const struct iod_space *s);
 /* The user address behind [iova, +len), or NULL if not inside one mapping. */
 void *iod_space_va(const struct iod_space *s, uint64_t iova, uint64_t len);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "env.h"
 #include "iommufd.h"
 #include "target.h"
@@ -21,6 +22,7 @@ int iod_target_open_opts(struct iod_target *t,
 			 const struct iod_target_opts *opts, char *why,
 			 size_t len)
 {
+	const char *cdev;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -61,17 +63,18 @@ int iod_target_open_opts(struct iod_target *t,
 		t->pt_id = t->md.hwpt_id;
 		return 0;
 	}
-	rc = iod_vfio_open(&t->vdev, iod_env.vfio_cdev);
+	cdev = iod_env_engine_cdev(iod_engine_name());
+	rc = iod_vfio_open(&t->vdev, cdev);
 	if (rc) {
 		snprintf(why, len,
 			 "cannot open %s (%s): is the device bound to vfio-pci with CONFIG_VFIO_DEVICE_CDEV=y?",
-			 iod_env.vfio_cdev, strerror(-rc));
+			 cdev, strerror(-rc));
 		goto fail;
 	}
 	rc = iod_vfio_bind_iommufd(&t->vdev, t->fd);
 	if (rc) {
 		snprintf(why, len, "VFIO_DEVICE_BIND_IOMMUFD on %s failed: %s",
-			 iod_env.vfio_cdev, strerror(-rc));
+			 cdev, strerror(-rc));
 		goto fail;
 	}
 	t->dev_id = t->vdev.dev_id;

@@ -56,9 +56,10 @@ dirty.set_reserved = ignored
 # which returns nothing: a bitmap it cannot pin for writing loses its bits
 # and GET_DIRTY_BITMAP still returns 0, with the IOPTE dirty bits cleared.
 # (6.7-6.10 pinned up front in iova_bitmap_alloc(): ENOMEM.)
-dirty.unpinnable_bitmap = dropped
+dirty.unpinnable_bitmap@6.7-6.10 = enomem
+dirty.unpinnable_bitmap@6.11- = dropped
 
-# --- regressions (suites/dirty/regress.c; see README.md "Regression cases")
+# --- regressions (suites/dirty/regress_*.c; see README.md "Regression cases")
 # Harvests that start inside a huge leaf. Read from the 6.12.117 sources,
 # not measured on this hardware; measured on the mock, whose walk is the
 # same. The driver records (walked iova, leaf size) and steps by the leaf
@@ -71,3 +72,38 @@ known_bug.mid_leaf.dceb5304d726_half_next_leaf_only.start_inside_huge_leaf = unf
 # The same two bugs as seen by suites/dirty/huge.c (read from the 6.12 driver walk, not measured on hardware).
 known_bug.huge.mid_leaf_bits_stay_in_bitmap = unfixed: a harvest starting inside a dirty huge leaf gets the whole leaf recorded from the window start; iova_bitmap_set() does not clip, so bits land past the end of the user bitmap
 known_bug.huge.mid_leaf_window_covers_next_leaf = unfixed: the walk steps a whole leaf from an unaligned window start, so the next huge leaf is recorded from its middle: its first part is not reported, yet it is cleared
+
+# --- legacy VFIO dirty pages (suites/dirty/legacy_dirty_pages.c)
+# Read from the 6.12 source, not measured on this hardware.
+# The type1 container (/dev/vfio/vfio with CONFIG_VFIO_CONTAINER) tracks in
+# software only (drivers/vfio/vfio_iommu_type1.c); it never reads the IOMMU's
+# dirty bits, so these lines hold whatever the IOMMU can do.
+# vfio_iommu_type1_get_info() always adds vfio_iommu_migration_build_caps():
+# pgsize_bitmap = the smallest IOMMU page only, max_dirty_bitmap_size =
+# DIRTY_BITMAP_SIZE_MAX.
+vfio.type1.migration_cap = reported
+# vfio_iommu_type1_dirty_pages() START on a type1v2 container allocates one
+# bitmap per mapping and succeeds.
+vfio.type1.dirty_pages = 0
+# update_user_bitmap(): "if (iommu->num_non_pinned_groups &&
+# dma->iommu_mapped) bitmap_set(dma->bitmap, 0, nbits)". A group with an
+# IOMMU (vfio-pci) raises num_non_pinned_groups in
+# vfio_iommu_type1_attach_group() and never pins pages, so every page of every
+# mapping reads dirty in every report (GET_BITMAP, again and again, and the
+# unmap bitmap), written by the device or not.
+vfio.type1.dirty_report = all_pinned
+# vfio_dma_do_unmap(): the bitmap is filled while tracking is started and
+# bitmap.pgsize is the smallest IOMMU page.
+vfio.type1.unmap_dirty = 0
+# iommufd's vfio-compat container (/dev/iommu set into the group),
+# drivers/iommu/iommufd/vfio_compat.c: iommufd_vfio_iommu_get_info() fills
+# only the DMA_AVAIL and IOVA_RANGE capabilities.
+vfio.compat.migration_cap = absent
+# iommufd_vfio_ioctl(): "case VFIO_IOMMU_DIRTY_PAGES: default: return
+# -ENOIOCTLCMD;", which vfs_ioctl() (fs/ioctl.c) turns into ENOTTY, before
+# any argument is looked at.
+vfio.compat.dirty_pages = ENOTTY
+# iommufd_vfio_unmap_dma(): supported_flags = VFIO_DMA_UNMAP_FLAG_ALL, so
+# VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP is "unmap.flags & ~supported_flags":
+# EINVAL, nothing unmapped.
+vfio.compat.unmap_dirty = EINVAL

@@ -56,3 +56,42 @@ known_bug.hwpt_alloc.keeps_ioas_aperture = 07107e74444b: an explicit HWPT has an
 known_bug.dma.hwpt.lands_blocked_relands = 07107e74444b: an explicit HWPT has an empty aperture until its first attach (geometry set in viommu_domain_finalise()); iommufd narrows the IOAS to it, so every later IOAS_MAP fails
 
 kernel.min = 6.7
+
+# --- legacy VFIO dirty pages (suites/dirty/legacy_dirty_pages.c)
+# Measured in the lab (virtio flavour, 6.12.117). virtio-iommu has no MSI
+# isolation: vfio_iommu_type1_attach_group() refuses the group with EPERM
+# unless vfio_iommu_type1.allow_unsafe_interrupts=1, and iommufd_device_bind()
+# (compat, when the group opens the device) unless
+# iommufd.allow_unsafe_interrupts=1; the lab's command line sets both.
+# The type1 container (/dev/vfio/vfio with CONFIG_VFIO_CONTAINER) tracks in
+# software only (drivers/vfio/vfio_iommu_type1.c); it never reads the IOMMU's
+# dirty bits, so these lines hold whatever the IOMMU can do.
+# vfio_iommu_type1_get_info() always adds vfio_iommu_migration_build_caps():
+# pgsize_bitmap = the smallest IOMMU page only, max_dirty_bitmap_size =
+# DIRTY_BITMAP_SIZE_MAX.
+vfio.type1.migration_cap = reported
+# vfio_iommu_type1_dirty_pages() START on a type1v2 container allocates one
+# bitmap per mapping and succeeds.
+vfio.type1.dirty_pages = 0
+# update_user_bitmap(): "if (iommu->num_non_pinned_groups &&
+# dma->iommu_mapped) bitmap_set(dma->bitmap, 0, nbits)". A group with an
+# IOMMU (vfio-pci) raises num_non_pinned_groups in
+# vfio_iommu_type1_attach_group() and never pins pages, so every page of every
+# mapping reads dirty in every report (GET_BITMAP, again and again, and the
+# unmap bitmap), written by the device or not.
+vfio.type1.dirty_report = all_pinned
+# vfio_dma_do_unmap(): the bitmap is filled while tracking is started and
+# bitmap.pgsize is the smallest IOMMU page.
+vfio.type1.unmap_dirty = 0
+# iommufd's vfio-compat container (/dev/iommu set into the group),
+# drivers/iommu/iommufd/vfio_compat.c: iommufd_vfio_iommu_get_info() fills
+# only the DMA_AVAIL and IOVA_RANGE capabilities.
+vfio.compat.migration_cap = absent
+# iommufd_vfio_ioctl(): "case VFIO_IOMMU_DIRTY_PAGES: default: return
+# -ENOIOCTLCMD;", which vfs_ioctl() (fs/ioctl.c) turns into ENOTTY, before
+# any argument is looked at.
+vfio.compat.dirty_pages = ENOTTY
+# iommufd_vfio_unmap_dma(): supported_flags = VFIO_DMA_UNMAP_FLAG_ALL, so
+# VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP is "unmap.flags & ~supported_flags":
+# EINVAL, nothing unmapped.
+vfio.compat.unmap_dirty = EINVAL

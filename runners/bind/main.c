@@ -6,12 +6,16 @@
  *   iodirty-bind restore --state FILE
  *   iodirty-bind cdev BDF
  *   iodirty-bind find VENDOR:DEVICE
+ *   iodirty-bind guard BDF
  *
  * bind journals the device's original driver in the state file before it
  * writes anything to sysfs, so "restore" can give every device back after
- * any exit, including a crashed test. The sysfs root is $IODIRTY_SYSFS
- * (default /sys) for bind, cdev and find; restore uses the root recorded
- * with each binding.
+ * any exit, including a crashed test. Before that, the storage guard
+ * (lib/disk_guard.h) refuses a device whose disks are mounted, swapped on,
+ * held or open exclusively. The sysfs root is $IODIRTY_SYSFS (default /sys)
+ * for bind, cdev, find and guard, proc and dev are $IODIRTY_PROC and
+ * $IODIRTY_DEV (default /proc, /dev); restore uses the root recorded with
+ * each binding.
  *
  * Errors print "iodirty-bind: error: ..." and "iodirty-bind: next: ..." and
  * exit 1; usage errors exit 2.
@@ -27,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "disk_guard.h"
 #include "pci_bind.h"
 
 #define PROG "iodirty-bind"
@@ -45,7 +50,11 @@ static const char usage_text[] =
 	"      print the /dev/vfio/devices/vfioN of a vfio-pci bound device\n"
 	"  " PROG " find VENDOR:DEVICE\n"
 	"      print the BDF of each device with these hex ids, one a line\n"
+	"  " PROG " guard BDF\n"
+	"      list the block devices of BDF; exit 1 if any is mounted, used as\n"
+	"      swap, held or open exclusively (bind refuses such a device)\n"
 	"environment: IODIRTY_SYSFS (sysfs root, default /sys),\n"
+	"             IODIRTY_PROC, IODIRTY_DEV (default /proc, /dev),\n"
 	"             IODIRTY_ALLOW (allow list of BDFs when --allow is absent)\n";
 
 static int error2(const char *what, const char *next)
@@ -89,6 +98,13 @@ static const char *sysfs_root(void)
 	const char *s = getenv("IODIRTY_SYSFS");
 
 	return s && *s ? s : "/sys";
+}
+
+static const char *env_root(const char *name)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? s : NULL;
 }
 
 static int journal(void *ctx, const struct iod_pci_binding *b)
@@ -150,6 +166,8 @@ static int cmd_bind(int argc, char **argv)
 		allow = getenv("IODIRTY_ALLOW");
 
 	hooks.ctx = (void *)state;
+	hooks.proc_root = env_root("IODIRTY_PROC");
+	hooks.dev_root = env_root("IODIRTY_DEV");
 	if (iod_pci_bind_ex(sysfs_root(), canon, driver, allow, settle, &hooks,
 			    &b, err, sizeof(err)))
 		return error_lib(err, "check dmesg");
@@ -308,6 +326,34 @@ static int cmd_find(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_guard(int argc, char **argv)
+{
+	struct iod_disk_roots roots = {
+		.sysfs = sysfs_root(),
+		.proc = env_root("IODIRTY_PROC"),
+		.dev = env_root("IODIRTY_DEV"),
+	};
+	char canon[32], err[1024], (*names)[IOD_DISK_NAME_MAX];
+	int n, i, rc;
+
+	if (argc != 2)
+		return usage_error("guard wants exactly one BDF");
+	if (iod_bdf_parse(argv[1], canon, sizeof(canon)))
+		return usage_error("'%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F)",
+				   argv[1]);
+	names = calloc(MAX_FOUND, sizeof(*names));
+	if (!names)
+		return error2("out of memory", "retry");
+	n = iod_disk_list(&roots, canon, names, MAX_FOUND);
+	for (i = 0; i < n && i < MAX_FOUND; i++)
+		printf("%s\n", names[i]);
+	free(names);
+	rc = iod_disk_guard(&roots, canon, err, sizeof(err));
+	if (rc)
+		return error_lib(err, "check the device");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -327,5 +373,7 @@ int main(int argc, char **argv)
 		return cmd_cdev(argc - 1, argv + 1);
 	if (!strcmp(cmd, "find"))
 		return cmd_find(argc - 1, argv + 1);
+	if (!strcmp(cmd, "guard"))
+		return cmd_guard(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -100,7 +100,7 @@ static bool name_part_valid(const char *s, size_t len)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
+		      c == '-' || c == '@'))
 			return false;
 	}
 	return true;

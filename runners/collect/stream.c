@@ -120,7 +120,7 @@ static int stream_marker(struct iod_stream *s, char *line,
 		}
 		if (!iod_program_name_valid(tok[2])) {
 			collect_set_err(err, errlen,
-					"bad program name '%s': want suite/program made of [A-Za-z0-9_.-], no '.' or '..' part",
+					"bad program name '%s': want suite/program made of [A-Za-z0-9_.@-], no '.' or '..' part",
 					tok[2]);
 			return -1;
 		}

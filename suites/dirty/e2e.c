@@ -51,22 +51,24 @@ FIXTURE_VARIANT_ADD(e2e, len1m_spanning) {
 /*
  * Plan non-overlapping writes from the seed: the buffer is cut into
  * `writes` equal slots and each write lies inside its slot, at a random
- * offset, some crossing a leaf boundary.
+ * offset, some crossing a leaf boundary. Offsets are multiples of ia and
+ * lengths of la (the engine's alignment).
  */
 static void plan(struct e2e_write *w, unsigned int n, uint64_t len,
-		 uint64_t max_write, uint64_t seed)
+		 uint64_t max_write, uint64_t seed, uint64_t ia, uint64_t la)
 {
-	uint64_t slot = len / n;
+	uint64_t slot = len / n / ia * ia;
 	struct iod_rand r;
 	unsigned int i;
 
 	iod_rand_init(&r, seed);
 	for (i = 0; i < n; i++) {
-		uint64_t l = 1 + iod_rand_below(&r, max_write < slot ?
-						     max_write : slot);
+		uint64_t l = la * (1 + iod_rand_below(&r, (max_write < slot ?
+							   max_write : slot) / la));
 
 		w[i].len = l;
-		w[i].off = i * slot + iod_rand_below(&r, slot - l + 1);
+		w[i].off = i * slot +
+			   ia * iod_rand_below(&r, (slot - l) / ia + 1);
 		w[i].seed = (uint8_t)(seed + 17 * i + 1);
 	}
 }
@@ -100,11 +102,14 @@ FIXTURE_SETUP(e2e)
 		.enable = true,
 		.plain_if_incapable = true,
 	};
+	uint64_t ia, la;
 
 	IOD_DIRTY_SETUP(&self->d, &o);
 	self->seed = iod_seed();
 	self->n = variant->writes;
-	plan(self->w, self->n, self->d.len, variant->max_write, self->seed);
+	iod_engine_align(&self->d.engine, &ia, &la);
+	plan(self->w, self->n, self->d.len, variant->max_write, self->seed,
+	     ia, la);
 	TH_LOG("engine %s, %s, seed %llu (replay: IODIRTY_SEED=%llu)",
 	       self->d.engine.ops->name,
 	       self->d.tracking ? "dirty-tracking HWPT" :

@@ -278,6 +278,30 @@ TEST_F(tmp, split_crlf)
 	free(s);
 }
 
+/* A program run once per engine is PROGRAM@ENGINE, each run its own file. */
+TEST_F(tmp, split_per_engine)
+{
+	char err[256], *s;
+
+	put(self->dir, "stream",
+	    "@@iodirty flavour intel\n"
+	    "@@iodirty begin dirty/e2e@edu\n"
+	    "1..1\nok 1 e2e.a\n"
+	    "@@iodirty end dirty/e2e@edu rc=0\n"
+	    "@@iodirty begin dirty/e2e@nvme-poll\n"
+	    "1..1\nnot ok 1 e2e.a\n"
+	    "@@iodirty end dirty/e2e@nvme-poll rc=1\n"
+	    "@@iodirty done\n");
+	put(self->dir, "console", "");
+	ASSERT_EQ(0, split(self->dir, err, sizeof(err))) TH_LOG("%s", err);
+	s = get(self->dir, "out/dirty/e2e@edu.tap");
+	EXPECT_STREQ("1..1\nok 1 e2e.a\n", s);
+	free(s);
+	s = get(self->dir, "out/dirty/e2e@nvme-poll.status");
+	EXPECT_STREQ("rc=1\n", s);
+	free(s);
+}
+
 TEST_F(tmp, split_incomplete)
 {
 	char err[256], *s;

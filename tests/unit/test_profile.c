@@ -2,7 +2,8 @@
 /*
  * Host unit tests for the target profile loader (lib/profile.c).
  *
- * Runs without any IOMMU: it only parses files. The shipped profiles are found
+ * Runs without any IOMMU: it only parses files, and resolves kernel release
+ * ranges for releases it names. The shipped profiles are found
  * under $IODIRTY_TOP/profiles (IODIRTY_TOP defaults to ".", the repo top).
  * Every other input is written to a fresh mkdtemp() directory that teardown
  * removes.
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,6 +135,26 @@ static int load_min(FIXTURE_DATA(prof) *self, const char *fname,
 	self->p = NULL;
 	return iod_profile_load(self->path, &self->p, self->err,
 				sizeof(self->err));
+}
+
+/* Load self->path again, resolved for kernel @release (NULL: running). */
+static int reload_for(FIXTURE_DATA(prof) *self, const char *release)
+{
+	iod_profile_free(self->p);
+	self->p = NULL;
+	return iod_profile_load_for(self->path, release, &self->p, self->err,
+				    sizeof(self->err));
+}
+
+/* load_min(), then resolve the same file for kernel @release. */
+static int load_min_for(FIXTURE_DATA(prof) *self, const char *fname,
+			const char *extra, const char *release)
+{
+	int rc = load_min(self, fname, extra);
+
+	if (rc == -2)
+		return rc;
+	return reload_for(self, release);
 }
 
 static int load_text(FIXTURE_DATA(prof) *self, const char *file,
@@ -883,6 +905,613 @@ TEST(getters_abort_on_schema_mismatch)
 	}
 	iod_profile_free(abort_prof);
 	abort_prof = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* kernel release ranges */
+
+TEST(release_parse)
+{
+	static const struct {
+		const char *s;
+		unsigned int major, minor, patch;
+	} good[] = {
+		{ "6.12.117", 6, 12, 117 },
+		{ "6.12.117-amd64", 6, 12, 117 },
+		{ "6.12.117-1~deb12u1", 6, 12, 117 },
+		{ "6.19.0-rc3+", 6, 19, 0 },
+		{ "6.8", 6, 8, 0 },
+		{ "6.8-rc1", 6, 8, 0 },
+		{ "6.8+", 6, 8, 0 },
+		{ "6.18.44-fc-v669", 6, 18, 44 },
+		{ "5.15.0-91-generic", 5, 15, 0 },
+		{ "0.0", 0, 0, 0 },
+		{ "1048575.1048575.1048575", 1048575, 1048575, 1048575 },
+	};
+	static const char *const bad[] = {
+		"", "6", "6.", "6.12.", "6..12", "v6.12", "-6.12", " 6.12",
+		"6.12.117.4", "6.x", "abc", "1048576.0", "6.1048576",
+		"6.12.99999999999999999999",
+	};
+	struct iod_kernel_release r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		memset(&r, 0xff, sizeof(r));
+		EXPECT_EQ(0, iod_kernel_release_parse(good[i].s, &r)) {
+			TH_LOG("'%s' should parse", good[i].s);
+		}
+		EXPECT_EQ(good[i].major, r.major);
+		EXPECT_EQ(good[i].minor, r.minor);
+		EXPECT_EQ(good[i].patch, r.patch) {
+			TH_LOG("'%s'", good[i].s);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-1, iod_kernel_release_parse(bad[i], &r)) {
+			TH_LOG("bad[%zu] should not parse", i);
+		}
+	EXPECT_EQ(-1, iod_kernel_release_parse(NULL, &r));
+	EXPECT_EQ(0, iod_kernel_release_parse("6.7", NULL));
+}
+
+/* Without IODIRTY_KERNEL_RELEASE the running kernel's uname release counts. */
+TEST(release_running_is_uname)
+{
+	struct iod_kernel_release want, got;
+	struct utsname u;
+	char err[512];
+
+	ASSERT_EQ(0, unsetenv("IODIRTY_KERNEL_RELEASE"));
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_EQ(0, iod_kernel_release_parse(u.release, &want)) {
+		TH_LOG("uname release '%s'", u.release);
+	}
+	ASSERT_EQ(0, iod_kernel_release_running(&got, err, sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	EXPECT_EQ(want.major, got.major);
+	EXPECT_EQ(want.minor, got.minor);
+	EXPECT_EQ(want.patch, got.patch);
+	/* An empty variable is the same as none. */
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "", 1));
+	ASSERT_EQ(0, iod_kernel_release_running(&got, err, sizeof(err)));
+	EXPECT_EQ(want.major, got.major);
+	EXPECT_EQ(want.minor, got.minor);
+	EXPECT_EQ(want.patch, got.patch);
+}
+
+TEST(release_env_override)
+{
+	struct iod_kernel_release got;
+	char err[512];
+
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "6.10.14-lab+", 1));
+	ASSERT_EQ(0, iod_kernel_release_running(&got, err, sizeof(err)));
+	EXPECT_EQ(6U, got.major);
+	EXPECT_EQ(10U, got.minor);
+	EXPECT_EQ(14U, got.patch);
+
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "six.ten", 1));
+	err[0] = '\0';
+	ASSERT_EQ(-1, iod_kernel_release_running(&got, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err,
+			       "IODIRTY_KERNEL_RELEASE 'six.ten' is not a kernel release"));
+	ASSERT_EQ(-1, iod_kernel_release_running(&got, NULL, 0));
+}
+
+/* The ranged values of one key, resolved for one release each. */
+#define UNPINNABLE_RANGES                                   \
+	"dirty.unpinnable_bitmap@6.7-6.10 = enomem\n"      \
+	"dirty.unpinnable_bitmap@6.11- = dropped\n"        \
+	"dirty.hole@-6.6 = skips\n"                        \
+	"dirty.hole = stops\n"                             \
+	"iova.alignment@6.12.30-6.12.99 = 8192\n"          \
+	"iova.alignment@6.12.100- = 16384\n"               \
+	"attach.dirty@6.9 = EBUSY\n"                       \
+	"attach.dirty = 0\n"
+
+TEST_F(prof, range_resolves_per_release)
+{
+	static const struct {
+		const char *release;
+		const char *unpinnable;	/* NULL: unset */
+		const char *hole;
+		unsigned long long align;	/* 1: unset */
+		int attach;
+	} cases[] = {
+		{ "6.6.999", NULL, "skips", 1, 0 },
+		{ "6.6", NULL, "skips", 1, 0 },
+		{ "6.7", "enomem", "stops", 1, 0 },
+		{ "6.7.0", "enomem", "stops", 1, 0 },
+		{ "6.9.12", "enomem", "stops", 1, EBUSY },
+		{ "6.10", "enomem", "stops", 1, 0 },
+		/* A MAJOR.MINOR upper bound holds every patch release. */
+		{ "6.10.1048575", "enomem", "stops", 1, 0 },
+		{ "6.11.0-rc1", "dropped", "stops", 1, 0 },
+		{ "6.12.29", "dropped", "stops", 1, 0 },
+		{ "6.12.30", "dropped", "stops", 8192, 0 },
+		{ "6.12.99-amd64", "dropped", "stops", 8192, 0 },
+		{ "6.12.100", "dropped", "stops", 16384, 0 },
+		{ "6.13", "dropped", "stops", 16384, 0 },
+		{ "7.0", "dropped", "stops", 16384, 0 },
+		{ "5.4.0", NULL, "skips", 1, 0 },
+	};
+	size_t i;
+
+	ASSERT_EQ(0, load_min(self, "ranges", UNPINNABLE_RANGES)) {
+		TH_LOG("%s", self->err);
+	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *v;
+
+		ASSERT_EQ(0, reload_for(self, cases[i].release)) {
+			TH_LOG("%s: %s", cases[i].release, self->err);
+		}
+		v = iod_profile_enum(self->p, "dirty.unpinnable_bitmap");
+		if (cases[i].unpinnable) {
+			EXPECT_STREQ(cases[i].unpinnable, v) {
+				TH_LOG("kernel %s", cases[i].release);
+			}
+		} else {
+			EXPECT_EQ(NULL, v) {
+				TH_LOG("kernel %s: got %s", cases[i].release, v);
+			}
+		}
+		EXPECT_STREQ(cases[i].hole,
+			     iod_profile_enum(self->p, "dirty.hole")) {
+			TH_LOG("kernel %s", cases[i].release);
+		}
+		EXPECT_EQ(cases[i].align,
+			  iod_profile_uint(self->p, "iova.alignment", 1)) {
+			TH_LOG("kernel %s", cases[i].release);
+		}
+		EXPECT_EQ(cases[i].attach,
+			  iod_profile_errno(self->p, "attach.dirty")) {
+			TH_LOG("kernel %s", cases[i].release);
+		}
+	}
+}
+
+TEST_F(prof, range_default_and_source_line)
+{
+	ASSERT_EQ(0, load_min_for(self, "deflt", UNPINNABLE_RANGES, "6.8.1")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("6.8.1", iod_profile_kernel(self->p));
+	/* Ranged line that holds the release. */
+	EXPECT_EQ(REQUIRED_LINES + 1,
+		  iod_profile_line(self->p, "dirty.unpinnable_bitmap"));
+	EXPECT_STREQ("enomem", iod_profile_str(self->p,
+					       "dirty.unpinnable_bitmap"));
+	/* No range holds 6.8.1: the plain line. */
+	EXPECT_EQ(REQUIRED_LINES + 4, iod_profile_line(self->p, "dirty.hole"));
+	EXPECT_EQ(REQUIRED_LINES + 8,
+		  iod_profile_line(self->p, "attach.dirty"));
+	/* No range and no default: unset. */
+	EXPECT_EQ(0U, iod_profile_line(self->p, "iova.alignment"));
+	EXPECT_EQ(NULL, iod_profile_str(self->p, "iova.alignment"));
+	EXPECT_EQ(3U, iod_profile_line(self->p, "device"));
+	EXPECT_EQ(0U, iod_profile_line(self->p, "no.such.key"));
+	EXPECT_EQ(0U, iod_profile_line(NULL, "device"));
+	EXPECT_EQ(NULL, iod_profile_kernel(NULL));
+
+	ASSERT_EQ(0, reload_for(self, "6.6"));
+	EXPECT_EQ(REQUIRED_LINES + 3, iod_profile_line(self->p, "dirty.hole"));
+	EXPECT_EQ(0U, iod_profile_line(self->p, "dirty.unpinnable_bitmap"));
+	ASSERT_EQ(0, reload_for(self, "6.9"));
+	EXPECT_EQ(REQUIRED_LINES + 7,
+		  iod_profile_line(self->p, "attach.dirty"));
+}
+
+TEST_F(prof, range_spacing)
+{
+	/* Spaces around '@' are allowed, like around '='. */
+	ASSERT_EQ(0, load_min_for(self, "sp",
+				  "dirty.hole @ 6.11- = skips\n"
+				  "dirty.hole\t@-6.10\t=\tstops\n", "6.11")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("skips", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.10.3"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+}
+
+TEST_F(prof, range_env_override)
+{
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "6.10.0", 1));
+	ASSERT_EQ(0, load_min(self, "env", UNPINNABLE_RANGES)) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("6.10.0", iod_profile_kernel(self->p));
+	EXPECT_STREQ("enomem",
+		     iod_profile_enum(self->p, "dirty.unpinnable_bitmap"));
+
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "6.19.0-rc3+", 1));
+	ASSERT_EQ(0, reload_for(self, NULL));
+	EXPECT_STREQ("6.19.0", iod_profile_kernel(self->p));
+	EXPECT_STREQ("dropped",
+		     iod_profile_enum(self->p, "dirty.unpinnable_bitmap"));
+
+	/* An explicit release wins over the environment. */
+	ASSERT_EQ(0, reload_for(self, "6.7"));
+	EXPECT_STREQ("6.7.0", iod_profile_kernel(self->p));
+	EXPECT_STREQ("enomem",
+		     iod_profile_enum(self->p, "dirty.unpinnable_bitmap"));
+
+	/* A release that does not parse is a load error naming its source. */
+	ASSERT_EQ(0, setenv("IODIRTY_KERNEL_RELEASE", "latest", 1));
+	ASSERT_EQ(-1, reload_for(self, NULL));
+	ASSERT_EQ(NULL, self->p);
+	snprintf(self->want, sizeof(self->want),
+		 "%s: IODIRTY_KERNEL_RELEASE 'latest' is not a kernel release",
+		 self->path);
+	EXPECT_TRUE(starts_with(self->err, self->want)) {
+		TH_LOG("error: %s", self->err);
+	}
+	ASSERT_EQ(-1, reload_for(self, "6"));
+	snprintf(self->want, sizeof(self->want),
+		 "%s: bad kernel release '6': expected MAJOR.MINOR[.PATCH]",
+		 self->path);
+	EXPECT_TRUE(starts_with(self->err, self->want)) {
+		TH_LOG("error: %s", self->err);
+	}
+}
+
+TEST_F(prof, range_known_bug)
+{
+	static const char extra[] =
+		"known_bug.huge.mid_leaf@6.7-6.12.29 = unfixed: leaf bits past the bitmap\n"
+		"known_bug.huge.mid_leaf@6.12.30-6.12 = 0123456789ab: only 6.12.30 and later 6.12\n"
+		"known_bug.walk.hole = unfixed: everywhere but 6.13\n"
+		"known_bug.walk.hole@6.13 = 0123456789abcdef: fixed in 6.13 only\n";
+
+	ASSERT_EQ(0, load_min_for(self, "kb", extra, "6.12.29")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("unfixed: leaf bits past the bitmap",
+		     iod_profile_known_bug(self->p, "huge.mid_leaf"));
+	EXPECT_STREQ("unfixed: everywhere but 6.13",
+		     iod_profile_known_bug(self->p, "walk.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.12.30"));
+	EXPECT_STREQ("0123456789ab: only 6.12.30 and later 6.12",
+		     iod_profile_known_bug(self->p, "huge.mid_leaf"));
+	ASSERT_EQ(0, reload_for(self, "6.6.50"));
+	EXPECT_EQ(NULL, iod_profile_known_bug(self->p, "huge.mid_leaf"));
+	ASSERT_EQ(0, reload_for(self, "6.13.2"));
+	EXPECT_EQ(NULL, iod_profile_known_bug(self->p, "huge.mid_leaf"));
+	EXPECT_STREQ("0123456789abcdef: fixed in 6.13 only",
+		     iod_profile_known_bug(self->p, "walk.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.14"));
+	EXPECT_STREQ("unfixed: everywhere but 6.13",
+		     iod_profile_known_bug(self->p, "walk.hole"));
+
+	/* Ranged known_bug values are validated like plain ones. */
+	EXPECT_LINE_ERROR("kb", "known_bug.a.b@6.7- = unfixed\n",
+			  REQUIRED_LINES + 1,
+			  "bad value 'unfixed' for 'known_bug.a.b': expected '<commit>: <reason>'");
+	EXPECT_LINE_ERROR("kb", "known_bug.A.b@6.7- = unfixed: r\n",
+			  REQUIRED_LINES + 1, "bad case id in key 'known_bug.A.b'");
+	EXPECT_LINE_ERROR("kb",
+			  "known_bug.a.b@6.7-6.10 = unfixed: one\n"
+			  "known_bug.a.b@6.10.3- = unfixed: two\n",
+			  REQUIRED_LINES + 2,
+			  "kernel range '@6.10.3-' of 'known_bug.a.b' overlaps line 11 (@6.7-6.10)");
+}
+
+TEST_F(prof, range_values_validated)
+{
+	EXPECT_LINE_ERROR("val", "dirty.unpinnable_bitmap@6.11- = lost\n",
+			  REQUIRED_LINES + 1,
+			  "bad value 'lost' for 'dirty.unpinnable_bitmap' (allowed: dropped, enomem, efault)");
+	EXPECT_LINE_ERROR("val", "attach.dirty@6.7- = 22\n",
+			  REQUIRED_LINES + 1,
+			  "numeric errno '22' for 'attach.dirty'");
+	EXPECT_LINE_ERROR("val", "iova.alignment@6.7- = 3000\n",
+			  REQUIRED_LINES + 1,
+			  "'3000' for 'iova.alignment' is not a power of two");
+	EXPECT_LINE_ERROR("val", "alloc.dirty@-6.6 = EWHATEVER\n",
+			  REQUIRED_LINES + 1, "bad errno 'EWHATEVER'");
+	EXPECT_LINE_ERROR("val", "dirty.hole@6.7- =\n", REQUIRED_LINES + 1,
+			  "empty value for 'dirty.hole'");
+	/* A value is validated whatever release the profile resolves for. */
+	ASSERT_EQ(-1, load_min_for(self, "val",
+				   "dirty.hole@-5.0 = sometimes\n", "6.12"));
+	ASSERT_TRUE(starts_with(self->err, at_line(self, REQUIRED_LINES + 1)));
+}
+
+TEST_F(prof, range_rejected_syntax)
+{
+	static const struct {
+		const char *line;
+		const char *msg;
+	} cases[] = {
+		{ "dirty.hole@ = stops\n",
+		  "kernel range '@' for 'dirty.hole' has no bound" },
+		{ "dirty.hole@6.7.x = stops\n",
+		  "bad kernel range '@6.7.x' for 'dirty.hole': expected @LO-HI, @LO-, @-HI or @V, each bound MAJOR.MINOR[.PATCH] (e.g. @6.7-6.10)" },
+		{ "dirty.hole@- = stops\n",
+		  "kernel range '@-' for 'dirty.hole' has no bound" },
+		{ "dirty.hole@6 = stops\n", "bad kernel range '@6'" },
+		{ "dirty.hole@6- = stops\n", "bad kernel range '@6-'" },
+		{ "dirty.hole@6.7-6 = stops\n", "bad kernel range '@6.7-6'" },
+		{ "dirty.hole@v6.7- = stops\n", "bad kernel range '@v6.7-'" },
+		{ "dirty.hole@6.7-rc1 = stops\n", "bad kernel range '@6.7-rc1'" },
+		{ "dirty.hole@6.7.0-amd64 = stops\n", "bad kernel range" },
+		{ "dirty.hole@6.7-6.10-6.11 = stops\n",
+		  "bad kernel range '@6.7-6.10-6.11'" },
+		{ "dirty.hole@6.1.2.3 = stops\n", "bad kernel range '@6.1.2.3'" },
+		{ "dirty.hole@6..7- = stops\n", "bad kernel range" },
+		{ "dirty.hole@6.7 - 6.10 = stops\n", "bad kernel range '@6.7 - 6.10'" },
+		{ "dirty.hole@6.7,6.9 = stops\n", "bad kernel range" },
+		{ "dirty.hole@1048576.0- = stops\n", "bad kernel range" },
+		{ "dirty.hole@6.7@6.8 = stops\n", "bad kernel range '@6.7@6.8'" },
+		{ "dirty.hole@6.10-6.7 = stops\n",
+		  "kernel range '@6.10-6.7' for 'dirty.hole' is empty: 6.10 is after 6.7" },
+		{ "dirty.hole@6.7.1-6.7.0 = stops\n",
+		  "is empty: 6.7.1 is after 6.7.0" },
+		{ "dirty.hole@6.11-6.10.999 = stops\n", "is empty" },
+		{ "@6.7- = stops\n", "missing key before '@'" },
+		{ "dirty.holes@6.7- = stops\n", "unknown key 'dirty.holes'" },
+		{ "name@6.7- = rng\n", "'name' cannot carry a kernel range" },
+		{ "kernel.min@6.13- = 6.13\n",
+		  "'kernel.min' cannot carry a kernel range" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_LINE_ERROR("rng", cases[i].line, REQUIRED_LINES + 1,
+				  cases[i].msg);
+}
+
+TEST_F(prof, range_bounds_edge_cases)
+{
+	/* The single-release form: @6.10 holds every 6.10.x, nothing else. */
+	ASSERT_EQ(0, load_min_for(self, "edge",
+				  "dirty.hole@6.10 = skips\n"
+				  "dirty.hole@6.12.5 = skips\n"
+				  "dirty.hole@-0.0.0 = skips\n"
+				  "dirty.hole = stops\n", "6.10")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("skips", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.10.250"));
+	EXPECT_STREQ("skips", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.9.250"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.11"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.12.4"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.12.5-amd64"));
+	EXPECT_STREQ("skips", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "6.12.6"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "0.0"));
+	EXPECT_STREQ("skips", iod_profile_enum(self->p, "dirty.hole"));
+	ASSERT_EQ(0, reload_for(self, "1048575.1048575.1048575"));
+	EXPECT_STREQ("stops", iod_profile_enum(self->p, "dirty.hole"));
+}
+
+TEST_F(prof, range_overlap)
+{
+	static const struct {
+		const char *lines;	/* two lines; the second overlaps */
+		const char *msg;
+	} cases[] = {
+		{ "dirty.hole@6.7-6.10 = stops\ndirty.hole@6.10- = skips\n",
+		  "kernel range '@6.10-' of 'dirty.hole' overlaps line 11 (@6.7-6.10)" },
+		{ "dirty.hole@6.7-6.10 = stops\ndirty.hole@6.10.5-6.11 = skips\n",
+		  "overlaps line 11 (@6.7-6.10)" },
+		{ "dirty.hole@-6.6 = stops\ndirty.hole@6.6.3- = skips\n",
+		  "overlaps line 11 (@-6.6)" },
+		{ "dirty.hole@6.11- = stops\ndirty.hole@-6.11.0 = skips\n",
+		  "overlaps line 11 (@6.11-)" },
+		{ "dirty.hole@6.10 = stops\ndirty.hole@6.10.0 = skips\n",
+		  "overlaps line 11 (@6.10)" },
+		{ "dirty.hole@6.12.30-6.12.999 = stops\ndirty.hole@6.12 = skips\n",
+		  "overlaps line 11 (@6.12.30-6.12.999)" },
+		/* The same range twice, even with the same value. */
+		{ "dirty.hole@6.11- = stops\ndirty.hole@6.11- = stops\n",
+		  "kernel range '@6.11-' of 'dirty.hole' overlaps line 11 (@6.11-)" },
+		{ "dirty.hole@-6.6 = stops\ndirty.hole@- 6.7 = skips\n",
+		  "bad kernel range" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_LINE_ERROR("ovl", cases[i].lines, REQUIRED_LINES + 2,
+				  cases[i].msg);
+
+	/* The earlier of several overlapped lines is named; others are fine. */
+	EXPECT_LINE_ERROR("ovl",
+			  "dirty.hole@-6.6 = stops\n"
+			  "dirty.hole@6.7-6.10 = skips\n"
+			  "dirty.hole = stops\n"
+			  "dirty.set_reserved@6.8 = rejected\n"
+			  "dirty.hole@6.9-6.12 = skips\n",
+			  REQUIRED_LINES + 5, "overlaps line 12 (@6.7-6.10)");
+
+	/* Adjacent ranges, other keys' ranges and a plain default do not. */
+	ASSERT_EQ(0, load_min(self, "ovl",
+			      "dirty.hole@-6.6 = stops\n"
+			      "dirty.hole@6.7-6.10 = skips\n"
+			      "dirty.hole@6.11-6.12.29 = stops\n"
+			      "dirty.hole@6.12.30-6.12 = skips\n"
+			      "dirty.hole@6.13- = stops\n"
+			      "dirty.hole = skips\n"
+			      "dirty.set_reserved@6.7- = ignored\n")) {
+		TH_LOG("%s", self->err);
+	}
+	/* Two plain lines are still a duplicate, ranges in between or not. */
+	EXPECT_LINE_ERROR("ovl",
+			  "dirty.hole = stops\n"
+			  "dirty.hole@6.7- = skips\n"
+			  "dirty.hole = skips\n",
+			  REQUIRED_LINES + 3,
+			  "duplicate key 'dirty.hole' (first set at line 11)");
+}
+
+/* Required keys need a value for every release. */
+TEST_F(prof, range_required_coverage)
+{
+	static const char head[] =
+		"name = req\n"
+		"description = x\n"
+		"device = mock\n"
+		"dma.engine = mock\n"
+		"hw_info.type = selftest\n"
+		"cap.dirty_tracking = required\n"
+		"alloc.plain = 0\n"
+		"alloc.nest_parent = 0\n"
+		"alloc.dirty_nest_parent = 0\n";
+	static const struct {
+		const char *lines;
+		const char *gap;	/* NULL: loads */
+	} cases[] = {
+		{ "alloc.dirty@-6.10 = EOPNOTSUPP\nalloc.dirty@6.11- = 0\n", NULL },
+		{ "alloc.dirty@6.11- = 0\nalloc.dirty@-6.10.1048575 = EOPNOTSUPP\n", NULL },
+		{ "alloc.dirty@6.7- = 0\nalloc.dirty = EOPNOTSUPP\n", NULL },
+		{ "alloc.dirty@-6.6 = EOPNOTSUPP\nalloc.dirty@6.7-6.12.29 = 0\n"
+		  "alloc.dirty@6.12.30- = EBUSY\n", NULL },
+		{ "alloc.dirty@6.7- = 0\n", "0.0.0" },
+		{ "alloc.dirty@-6.10 = 0\n", "6.11.0" },
+		{ "alloc.dirty@-6.10 = 0\nalloc.dirty@6.12- = 0\n", "6.11.0" },
+		{ "alloc.dirty@-6.12.29 = 0\nalloc.dirty@6.12.31- = 0\n", "6.12.30" },
+		{ "alloc.dirty@6.13- = 0\nalloc.dirty@-6.12.5 = 0\n", "6.12.6" },
+	};
+	char text[2048];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, cases[i].lines);
+		if (!cases[i].gap) {
+			EXPECT_EQ(0, load_text(self, "req.profile", text,
+					       strlen(text))) {
+				TH_LOG("%s", self->err);
+			}
+			continue;
+		}
+		ASSERT_EQ(-1, load_text(self, "req.profile", text,
+					strlen(text)));
+		snprintf(self->want, sizeof(self->want),
+			 "%s: required key 'alloc.dirty' has no value for kernel %s: no range of it holds that release and there is no plain 'alloc.dirty = ...' line",
+			 self->path, cases[i].gap);
+		EXPECT_STREQ(self->want, self->err);
+	}
+	/* The gap is an error whatever release the file resolves for. */
+	snprintf(text, sizeof(text), "%s%s", head, "alloc.dirty@6.7- = 0\n");
+	ASSERT_EQ(0, write_bytes(self->dir, "req.profile", text, strlen(text),
+				 self->path, sizeof(self->path)));
+	EXPECT_EQ(-1, reload_for(self, "6.12"));
+}
+
+TEST_F(prof, applies_to_kernel)
+{
+	/* kernel.min never stops a load; iod_profile_applies() tells. */
+	ASSERT_EQ(0, load_min_for(self, "min", "kernel.min = 6.13\n",
+				  "6.12.117")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_EQ(0, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.13"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.13.0-rc1"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "7.0"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+
+	ASSERT_EQ(0, load_min_for(self, "min", "kernel.min = 6.12.30\n",
+				  "6.12.29"));
+	EXPECT_EQ(0, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.12.30"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+
+	ASSERT_EQ(0, load_min_for(self, "min", "", "2.6"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	EXPECT_EQ(-1, iod_profile_applies(NULL));
+}
+
+TEST_F(prof, show_resolved)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, load_min_for(self, "show",
+				  "kernel.min = 6.7\n" UNPINNABLE_RANGES,
+				  "6.6.3")) {
+		TH_LOG("%s", self->err);
+	}
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	iod_profile_show(self->p, f);
+	iod_profile_show(NULL, f);
+	ASSERT_EQ(0, fclose(f));
+	snprintf(self->want, sizeof(self->want),
+		 "# %s for kernel 6.6.3\n"
+		 "# the profile does not apply to this kernel: kernel.min = 6.7\n"
+		 "name = show  # line 1\n", self->path);
+	EXPECT_TRUE(starts_with(buf, self->want)) {
+		TH_LOG("output:\n%s", buf);
+	}
+	EXPECT_NE(NULL, strstr(buf, "\nalloc.dirty_nest_parent = EINVAL  # line 10\n"
+				    "kernel.min = 6.7  # line 11\n"
+				    "dirty.hole = skips  # line 14, @-6.6\n"
+				    "attach.dirty = 0  # line 19\n")) {
+		TH_LOG("output:\n%s", buf);
+	}
+	EXPECT_EQ(NULL, strstr(buf, "unpinnable"));
+	EXPECT_EQ(NULL, strstr(buf, "iova.alignment"));
+	free(buf);
+
+	buf = NULL;
+	ASSERT_EQ(0, reload_for(self, "6.12.31"));
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	iod_profile_show(self->p, f);
+	ASSERT_EQ(0, fclose(f));
+	EXPECT_EQ(NULL, strstr(buf, "does not apply"));
+	EXPECT_NE(NULL, strstr(buf,
+			       "kernel.min = 6.7  # line 11\n"
+			       "dirty.unpinnable_bitmap = dropped  # line 13, @6.11-\n"
+			       "dirty.hole = stops  # line 15\n"
+			       "iova.alignment = 8192  # line 16, @6.12.30-6.12.99\n"
+			       "attach.dirty = 0  # line 19\n")) {
+		TH_LOG("output:\n%s", buf);
+	}
+	free(buf);
+}
+
+/* The shipped profiles load for every release a lab or target may run. */
+TEST(shipped_profiles_load_for_releases)
+{
+	static const char *const names[] = {
+		"mock", "lab-intel", "lab-amd", "lab-virtio",
+		"intel-vtd", "amd-vi", "arm-smmuv3", "riscv",
+	};
+	static const char *const releases[] = {
+		"6.6", "6.7", "6.10.14", "6.11", "6.12.117-amd64", "6.13",
+		"6.19.0-rc3+", "7.0",
+	};
+	char path[PATH_MAX], err[2048];
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "%s/profiles/%s.profile",
+			 top_dir(), names[i]);
+		for (j = 0; j < ARRAY_SIZE(releases); j++) {
+			struct iod_profile *p = NULL;
+
+			EXPECT_EQ(0, iod_profile_load_for(path, releases[j],
+							  &p, err,
+							  sizeof(err))) {
+				TH_LOG("%s for %s: %s", names[i], releases[j],
+				       err);
+			}
+			iod_profile_free(p);
+		}
+	}
 }
 
 TEST_HARNESS_MAIN

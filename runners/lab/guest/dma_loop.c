@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma_loop: keep a device busy with verified DMA until killed, so the lab
+ * can kill the runner (or this program) while DMA is in flight and check
+ * that every device goes back to its driver.
+ *
+ *   dma_loop [--ready FILE] [--seconds N]
+ *
+ * FILE defaults to $IODIRTY_DMA_READY (a runner starts programs without
+ * arguments).
+ * The device and engine come from the environment like any suite program's
+ * (IODIRTY_PROFILE, IODIRTY_DEVICES, IODIRTY_ENGINE). Each round the engine
+ * writes a 16 KiB pattern at a new place in a 256 KiB buffer and the data
+ * is checked. After the first good round FILE gets this program's pid
+ * (written to FILE.tmp, then renamed). Exits 0 after N seconds (default
+ * 600), 1 on any failure.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dirty.h"
+#include "env.h"
+
+#define K 1024ull
+#define BUF_LEN (256 * K)
+#define CHUNK (16 * K)
+
+static int write_ready(const char *path)
+{
+	char tmp[512];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	if (fclose(f))
+		return -errno;
+	return rename(tmp, path) ? -errno : 0;
+}
+
+/* Where the data of a round that did not land differs, and how. */
+static void say_where(const struct iod_dirty *d, uint64_t off, uint8_t seed,
+		      unsigned long round)
+{
+	const uint8_t *p = (const uint8_t *)d->buf + off;
+	uint64_t i, bad = 0, first = CHUNK, zero = 0;
+
+	for (i = 0; i < CHUNK; i++) {
+		if (p[i] == iod_pattern_byte(seed, i))
+			continue;
+		if (first == CHUNK)
+			first = i;
+		bad++;
+		zero += !p[i];
+	}
+	fprintf(stderr, "dma_loop: error: round %lu: the engine completed but the data did not land: %llu of %llu bytes wrong (%llu of them zero), first at +0x%llx (want 0x%02x, got 0x%02x)\n",
+		round, (unsigned long long)bad, (unsigned long long)CHUNK,
+		(unsigned long long)zero, (unsigned long long)first,
+		first < CHUNK ? iod_pattern_byte(seed, first) : 0,
+		first < CHUNK ? p[first] : 0);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ready", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct iod_dirty_opts o = {
+		.buf_len = BUF_LEN,
+		.enable = true,
+		.plain_if_incapable = true,
+	};
+	const char *ready = getenv("IODIRTY_DMA_READY");
+	unsigned long seconds = 600, round;
+	struct iod_dirty d;
+	char why[512] = "";
+	double end;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'r') {
+			ready = optarg;
+		} else if (c == 's') {
+			seconds = strtoul(optarg, NULL, 10);
+		} else {
+			fprintf(stderr, "usage: dma_loop [--ready FILE] [--seconds N]\n");
+			return 2;
+		}
+	}
+	iod_env_load(1, argv);
+	rc = iod_dirty_setup(&d, &o, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "dma_loop: error: setting up the device failed (%s): %s\n",
+			strerror(-rc), why);
+		return 1;
+	}
+	printf("# dma_loop: engine %s, pid %d\n", d.engine.ops->name,
+	       (int)getpid());
+	fflush(stdout);
+	end = now() + seconds;
+	for (round = 0; now() < end; round++) {
+		uint64_t off = (round * CHUNK) % (BUF_LEN - CHUNK);
+		uint8_t seed = (uint8_t)(round + 1);
+
+		rc = iod_engine_write(&d.engine, d.iova + off, CHUNK, seed,
+				      NULL);
+		if (rc) {
+			fprintf(stderr, "dma_loop: error: round %lu: the engine failed: %s\n",
+				round, strerror(-rc));
+			iod_dirty_teardown(&d);
+			return 1;
+		}
+		if (!iod_engine_check(&d.engine, d.iova + off, CHUNK, seed)) {
+			say_where(&d, off, seed, round);
+			iod_dirty_teardown(&d);
+			return 1;
+		}
+		if (!round && ready && (rc = write_ready(ready))) {
+			fprintf(stderr, "dma_loop: error: cannot write %s (%s)\n",
+				ready, strerror(-rc));
+			iod_dirty_teardown(&d);
+			return 1;
+		}
+		if (round % 50 == 49) {
+			printf("# dma_loop: %lu rounds\n", round + 1);
+			fflush(stdout);
+		}
+	}
+	iod_dirty_teardown(&d);
+	return 0;
+}

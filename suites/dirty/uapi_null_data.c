@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU_HWPT_GET_DIRTY_BITMAP with a NULL bitmap pointer, over dirty and
+ * clean ranges, with and without NO_CLEAR: the outcome the profile states
+ * (dirty.unpinnable_bitmap), and the dirty and tracking state after it.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iod_test.h"
+#include "harvest_range.h"
+#include "iommufd.h"
+#include "uapi_bench.h"
+
+/* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
+
+FIXTURE(uapi) {
+	struct iod_dirty d;
+};
+
+FIXTURE_SETUP(uapi)
+{
+	struct iod_dirty_opts o = {
+		.buf_len = IOD_UAPI_BUF_LEN, .enable = true,
+	};
+
+	IOD_DIRTY_SETUP(&self->d, &o);
+}
+
+FIXTURE_TEARDOWN(uapi)
+{
+	iod_dirty_teardown(&self->d);
+}
+
+/* The profile's outcome for a bitmap the kernel cannot write. */
+static const char *unpinnable(void)
+{
+	return iod_profile_enum(iod_env.profile, "dirty.unpinnable_bitmap");
+}
+
+static int unpinnable_errno(const char *how)
+{
+	if (!strcmp(how, "enomem"))
+		return ENOMEM;
+	if (!strcmp(how, "efault"))
+		return EFAULT;
+	return 0;
+}
+
+/*
+ * GET with data = NULL over dirty leaves: as the profile says. "dropped":
+ * rc 0, no splat, and the dirty state is cleared all the same (the next
+ * harvest is empty).
+ */
+TEST_F(uapi, null_data)
+{
+	const char *how = unpinnable();
+
+	if (!how)
+		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
+	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	IOD_ASSERT_ERR(unpinnable_errno(how),
+		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
+					    self->d.iova, self->d.len,
+					    self->d.leaf, NULL, 0));
+	if (strcmp(how, "dropped"))
+		return;
+	iod_fp_reset(&self->d.fp);
+	IOD_ASSERT_INTACT(&self->d);
+	/* Tracking goes on: the next writes are reported. */
+	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	IOD_ASSERT_INTACT(&self->d);
+}
+
+/*
+ * GET with data = NULL and NO_CLEAR: "dropped" gives rc 0 and the dirty
+ * state stays, so the next harvest reports every write.
+ */
+TEST_F(uapi, null_data_no_clear)
+{
+	const char *how = unpinnable();
+
+	if (!how)
+		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
+	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	IOD_ASSERT_ERR(unpinnable_errno(how),
+		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
+					    self->d.iova, self->d.len,
+					    self->d.leaf, NULL,
+					    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
+	if (strcmp(how, "dropped"))
+		return;
+	IOD_ASSERT_INTACT(&self->d);
+}
+
+/*
+ * GET with data = NULL over a clean range: nothing to record, so
+ * "dropped" (lazy pinning) never touches the pointer: rc 0.
+ */
+TEST_F(uapi, null_data_clean)
+{
+	const char *how = unpinnable();
+
+	if (!how)
+		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
+	IOD_ASSERT_ERR(unpinnable_errno(how),
+		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
+					    self->d.iova, self->d.len,
+					    self->d.leaf, NULL, 0));
+	IOD_ASSERT_TRACKING(&self->d, 1);
+}
+
+IOD_HARNESS_MAIN
