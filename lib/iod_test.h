@@ -17,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "env.h"
 #include "profile.h"
+#include "rand.h"
 #include "target.h"
 #include "engine.h"
 #include "dirty.h"
@@ -65,6 +66,17 @@
 	if ((misbehaved) && __bug) \
 		IOD_XFAIL(return, "known kernel bug (%s): %s", case_id, \
 			  __bug); \
+} while (0)
+
+/*
+ * The same for a defect of the emulated hardware a lab flavour runs on (the
+ * profile's lab_defect.<case_id>): XFAIL naming it, never a PASS.
+ */
+#define IOD_XFAIL_IF_LAB_DEFECT(misbehaved, case_id) do { \
+	const char *__d = iod_profile_lab_defect(iod_env.profile, case_id); \
+	if ((misbehaved) && __d) \
+		IOD_XFAIL(return, "emulated hardware defect (%s): %s", \
+			  case_id, __d); \
 } while (0)
 
 /* In a fixture set-up: open the environment's target, or fail saying why. */
@@ -119,6 +131,7 @@
 	int main(int argc, char **argv) \
 	{ \
 		iod_engine_take_arg(&argc, argv); \
+		iod_seed_take_arg(&argc, argv); \
 		iod_env_load(argc, argv); \
 		return test_harness_run(argc, argv); \
 	}

@@ -433,6 +433,8 @@ static const struct iod_key iod_schema[] = {
 	  "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])" },
 	{ "known_bug.", IOD_KT_KNOWN_BUG, false, true, NULL, NULL,
 	  "known_bug.<case-id> = <commit>: <reason> | unfixed: <reason>" },
+	{ "lab_defect.", IOD_KT_STRING, false, true, NULL, NULL,
+	  "lab_defect.<case-id> = <what the emulated hardware of a lab flavour gets wrong> (not a kernel bug: the case is an XFAIL naming it)" },
 };
 
 /* Keys that say what the profile is; they hold for every release. */
@@ -1200,10 +1202,9 @@ unsigned long long iod_profile_uint(const struct iod_profile *p,
 	return e ? e->unum : def;
 }
 
-const char *iod_profile_known_bug(const struct iod_profile *p,
-				  const char *case_id)
+static const char *case_entry(const struct iod_profile *p,
+			      const char *prefix, const char *case_id)
 {
-	static const char prefix[] = "known_bug.";
 	const struct iod_entry *e;
 	char key[256];
 	int n;
@@ -1215,6 +1216,18 @@ const char *iod_profile_known_bug(const struct iod_profile *p,
 		return NULL;
 	e = entry_find(p, key);
 	return e ? e->value : NULL;
+}
+
+const char *iod_profile_known_bug(const struct iod_profile *p,
+				  const char *case_id)
+{
+	return case_entry(p, "known_bug.", case_id);
+}
+
+const char *iod_profile_lab_defect(const struct iod_profile *p,
+				   const char *case_id)
+{
+	return case_entry(p, "lab_defect.", case_id);
 }
 
 const char *iod_profile_kernel(const struct iod_profile *p)

@@ -134,6 +134,12 @@ unsigned long long iod_profile_uint(const struct iod_profile *p,
  */
 const char *iod_profile_known_bug(const struct iod_profile *p,
 				  const char *case_id);
+/*
+ * A defect of the emulated hardware a lab flavour runs on, recorded for a
+ * case id (same form): the reason, or NULL.
+ */
+const char *iod_profile_lab_defect(const struct iod_profile *p,
+				   const char *case_id);
 
 /*
  * Split a known_bug value: copies the commit id (or "unfixed") into @commit

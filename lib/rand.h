@@ -34,7 +34,13 @@ static inline uint64_t iod_rand_below(struct iod_rand *r, uint64_t n)
 	return iod_rand_next(r) % n;
 }
 
-/* The run's seed: IODIRTY_SEED if set, else one from the clock. */
+/*
+ * The run's seed: --seed N (taken from argv by iod_seed_take_arg), else
+ * IODIRTY_SEED, else one from the clock. A malformed seed exits(2) with
+ * what to do next.
+ */
 uint64_t iod_seed(void);
+/* Strip "--seed N" from argv (before the harness parses it). */
+void iod_seed_take_arg(int *argc, char **argv);
 
 #endif

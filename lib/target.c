@@ -84,6 +84,41 @@ fail:
 	return rc;
 }
 
+int iod_target_open_peer(struct iod_target *peer, const struct iod_target *t,
+			 const char *cdev, char *why, size_t len)
+{
+	int rc;
+
+	memset(peer, 0, sizeof(*peer));
+	peer->vdev.fd = -1;
+	peer->fd = t->fd;
+	peer->ioas_id = t->ioas_id;
+	peer->mock = t->mock;
+	peer->peer = true;
+	if (t->mock) {
+		rc = iod_mock_dev_create(t->fd, t->ioas_id, 0, &peer->md);
+		if (rc) {
+			snprintf(why, len, "cannot create a second mock device: %s",
+				 strerror(-rc));
+			return rc;
+		}
+		peer->dev_id = peer->md.idev_id;
+		peer->pt_id = peer->md.hwpt_id;
+		return 0;
+	}
+	rc = iod_vfio_open(&peer->vdev, cdev);
+	if (!rc)
+		rc = iod_vfio_bind_iommufd(&peer->vdev, t->fd);
+	if (rc) {
+		snprintf(why, len, "cannot bring %s into the iommufd: %s",
+			 cdev ? cdev : "(no cdev)", strerror(-rc));
+		iod_target_close(peer);
+		return rc;
+	}
+	peer->dev_id = peer->vdev.dev_id;
+	return 0;
+}
+
 int iod_target_attach(struct iod_target *t, uint32_t pt_id)
 {
 	int rc;
@@ -118,7 +153,7 @@ void iod_target_close(struct iod_target *t)
 		iod_destroy(t->fd, t->md.stdev_id);
 	if (t->vdev.fd >= 0)
 		iod_vfio_close(&t->vdev);
-	if (t->fd > 0)
+	if (t->fd > 0 && !t->peer)
 		close(t->fd);
 	t->fd = -1;
 	t->md.stdev_id = 0;

@@ -22,6 +22,7 @@ struct iod_target {
 	struct iod_mock_dev md;	/* mock: attached to the IOAS at open */
 	struct iod_vfio_dev vdev; /* vfio-pci: bound, not attached at open */
 	uint32_t pt_id;		/* what the device is attached to, 0 if none */
+	bool peer;		/* fd belongs to another target */
 };
 
 struct iod_target_opts {
@@ -39,6 +40,14 @@ int iod_target_open(struct iod_target *t, uint32_t mock_flags, char *why,
 int iod_target_open_opts(struct iod_target *t,
 			 const struct iod_target_opts *opts, char *why,
 			 size_t len);
+/*
+ * A second device in t's iommufd and IOAS, for cases with two devices on
+ * one HWPT: another mock device on a mock target, else the VFIO device at
+ * cdev, bound to t's iommufd (not attached). Closing the peer leaves t's
+ * iommufd open. 0, or -errno with `why`.
+ */
+int iod_target_open_peer(struct iod_target *peer, const struct iod_target *t,
+			 const char *cdev, char *why, size_t len);
 /* Attach (or re-attach, i.e. replace) to an IOAS or HWPT id. */
 int iod_target_attach(struct iod_target *t, uint32_t pt_id);
 /*

@@ -95,3 +95,9 @@ vfio.compat.dirty_pages = ENOTTY
 # VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP is "unmap.flags & ~supported_flags":
 # EINVAL, nothing unmapped.
 vfio.compat.unmap_dirty = EINVAL
+
+# What QEMU 7.2's emulation gets wrong here (not the kernel): the edu
+# device's DMA of exactly one whole IOMMU page (4096 bytes at a page-aligned
+# IOVA) through virtio-iommu-pci completes but leaves the page's last byte
+# unwritten; unaligned or shorter edu DMAs, and NVMe's, land whole.
+lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu + edu: a one-page (4096-byte, page-aligned) DMA write completes without its last byte

@@ -10,8 +10,8 @@
  * arguments).
  * The device and engine come from the environment like any suite program's
  * (IODIRTY_PROFILE, IODIRTY_DEVICES, IODIRTY_ENGINE). Each round the engine
- * writes a 16 KiB pattern at a new place in a 256 KiB buffer and the data
- * is checked. After the first good round FILE gets this program's pid
+ * writes a pattern of up to 16 KiB at a random place (as the engine aligns
+ * it) in a 256 KiB buffer and the data is checked. After the first good round FILE gets this program's pid
  * (written to FILE.tmp, then renamed). Exits 0 after N seconds (default
  * 600), 1 on any failure.
  */
@@ -25,6 +25,7 @@
 
 #include "dirty.h"
 #include "env.h"
+#include "rand.h"
 
 #define K 1024ull
 #define BUF_LEN (256 * K)
@@ -47,25 +48,25 @@ static int write_ready(const char *path)
 }
 
 /* Where the data of a round that did not land differs, and how. */
-static void say_where(const struct iod_dirty *d, uint64_t off, uint8_t seed,
-		      unsigned long round)
+static void say_where(const struct iod_dirty *d, uint64_t off, uint64_t len,
+		      uint8_t seed, unsigned long round)
 {
 	const uint8_t *p = (const uint8_t *)d->buf + off;
-	uint64_t i, bad = 0, first = CHUNK, zero = 0;
+	uint64_t i, bad = 0, first = len, zero = 0;
 
-	for (i = 0; i < CHUNK; i++) {
+	for (i = 0; i < len; i++) {
 		if (p[i] == iod_pattern_byte(seed, i))
 			continue;
-		if (first == CHUNK)
+		if (first == len)
 			first = i;
 		bad++;
 		zero += !p[i];
 	}
 	fprintf(stderr, "dma_loop: error: round %lu: the engine completed but the data did not land: %llu of %llu bytes wrong (%llu of them zero), first at +0x%llx (want 0x%02x, got 0x%02x)\n",
-		round, (unsigned long long)bad, (unsigned long long)CHUNK,
+		round, (unsigned long long)bad, (unsigned long long)len,
 		(unsigned long long)zero, (unsigned long long)first,
-		first < CHUNK ? iod_pattern_byte(seed, first) : 0,
-		first < CHUNK ? p[first] : 0);
+		first < len ? iod_pattern_byte(seed, first) : 0,
+		first < len ? p[first] : 0);
 }
 
 static double now(void)
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 		.plain_if_incapable = true,
 	};
 	const char *ready = getenv("IODIRTY_DMA_READY");
+	uint64_t ia, la;
+	struct iod_rand r;
 	unsigned long seconds = 600, round;
 	struct iod_dirty d;
 	char why[512] = "";
@@ -116,11 +119,14 @@ int main(int argc, char **argv)
 	       (int)getpid());
 	fflush(stdout);
 	end = now() + seconds;
+	iod_engine_align(&d.engine, &ia, &la);
+	iod_rand_init(&r, (uint64_t)getpid());
 	for (round = 0; now() < end; round++) {
-		uint64_t off = (round * CHUNK) % (BUF_LEN - CHUNK);
+		uint64_t len = la * (1 + iod_rand_below(&r, CHUNK / la));
+		uint64_t off = ia * iod_rand_below(&r, (BUF_LEN - len) / ia + 1);
 		uint8_t seed = (uint8_t)(round + 1);
 
-		rc = iod_engine_write(&d.engine, d.iova + off, CHUNK, seed,
+		rc = iod_engine_write(&d.engine, d.iova + off, len, seed,
 				      NULL);
 		if (rc) {
 			fprintf(stderr, "dma_loop: error: round %lu: the engine failed: %s\n",
@@ -128,8 +134,8 @@ int main(int argc, char **argv)
 			iod_dirty_teardown(&d);
 			return 1;
 		}
-		if (!iod_engine_check(&d.engine, d.iova + off, CHUNK, seed)) {
-			say_where(&d, off, seed, round);
+		if (!iod_engine_check(&d.engine, d.iova + off, len, seed)) {
+			say_where(&d, off, len, seed, round);
 			iod_dirty_teardown(&d);
 			return 1;
 		}
