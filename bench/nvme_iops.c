@@ -125,23 +125,15 @@ static int engine_run(struct iod_nvme *n, unsigned int qd, double secs,
 	return 0;
 }
 
-/* The namespace block device (nvmeXnY) of the kernel-driven controller. */
+/* The namespace block device (/dev/nvmeXnY) of the kernel-driven controller. */
 static int find_namespace(const char *bdf, char *dev, size_t len)
 {
-	char names[16][IOD_DISK_NAME_MAX];
-	unsigned int a, b;
-	int n, i, end;
+	char name[IOD_DISK_NAME_MAX];
+	int rc = iod_disk_nvme_namespace(NULL, bdf, name, sizeof(name));
 
-	n = iod_disk_list(NULL, bdf, names, 16);
-	for (i = 0; i < n && i < 16; i++) {
-		end = 0;
-		if (sscanf(names[i], "nvme%un%u%n", &a, &b, &end) == 2 &&
-		    !names[i][end]) {
-			snprintf(dev, len, "/dev/%.60s", names[i]);
-			return 0;
-		}
-	}
-	return -ENODEV;
+	if (!rc)
+		snprintf(dev, len, "/dev/%.60s", name);
+	return rc;
 }
 
 /* fio's read IOPS from its JSON output, or -1. */
@@ -163,7 +155,7 @@ static int fio_run(const char *dev, unsigned int qd, double secs,
 	int st;
 
 	snprintf(cmd, sizeof(cmd),
-		 "fio --name=randread --filename=%s --ioengine=io_uring --direct=1 --rw=randread --bs=%u --iodepth=%u --runtime=%.0f --time_based=1 --norandommap=1 --randrepeat=0 --output-format=json 2>&1",
+		 "fio --name=randread --filename=%s --ioengine=io_uring --direct=1 --rw=randread --bs=%u --iodepth=%u --runtime=%.0f --time_based=1 --norandommap=1 --randrepeat=0 --thread --output-format=json 2>&1",
 		 dev, BS, qd, secs);
 	p = popen(cmd, "r");
 	if (!p) {

@@ -180,6 +180,31 @@ int iod_disk_list(const struct iod_disk_roots *roots, const char *bdf,
 	return rc ? rc : list(&g);
 }
 
+int iod_disk_nvme_namespace(const struct iod_disk_roots *roots,
+			    const char *bdf, char *name, size_t len)
+{
+	char (*names)[IOD_DISK_NAME_MAX];
+	unsigned int a, b;
+	int n, i, end, rc = -ENODEV;
+
+	names = calloc(MAX_DISKS, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	n = iod_disk_list(roots, bdf, names, MAX_DISKS);
+	if (n < 0)
+		rc = n;
+	for (i = 0; i < n && i < MAX_DISKS && rc == -ENODEV; i++) {
+		end = 0;
+		if (sscanf(names[i], "nvme%un%u%n", &a, &b, &end) == 2 &&
+		    !names[i][end] && strlen(names[i]) < len) {
+			strcpy(name, names[i]);
+			rc = 0;
+		}
+	}
+	free(names);
+	return rc;
+}
+
 /* Text accumulated into a bounded buffer. */
 struct text {
 	char *buf;

@@ -46,6 +46,14 @@ int iod_disk_list(const struct iod_disk_roots *roots, const char *bdf,
 		  char (*out)[IOD_DISK_NAME_MAX], int max);
 
 /*
+ * The first NVMe namespace whole-disk block device (nvmeXnY, no partition,
+ * no multipath path disk) of bdf into name. 0, -ENODEV if it has none, or
+ * iod_disk_list's -errno.
+ */
+int iod_disk_nvme_namespace(const struct iod_disk_roots *roots,
+			    const char *bdf, char *name, size_t len);
+
+/*
  * 0 when no block device of bdf is in use. -EBUSY when one is, with err
  * "BDF holds storage in use: nvme0n1p1 mounted at /boot, nvme0n1p2 used as
  * swap; NEXT". Fails closed: when sysfs or mountinfo cannot be read the

@@ -179,6 +179,21 @@ TEST_F(guard, lists_disks_and_partitions_of_the_device_only)
 	ASSERT_EQ(3, iod_disk_list(&self->roots, NVME, names, 1));
 }
 
+TEST_F(guard, nvme_namespace_of_the_device)
+{
+	char ns[IOD_DISK_NAME_MAX];
+
+	ASSERT_EQ(0, iod_disk_nvme_namespace(&self->roots, NVME, ns,
+					     sizeof(ns)));
+	ASSERT_STREQ("nvme0n1", ns);
+	ASSERT_EQ(0, iod_disk_nvme_namespace(&self->roots, OTHER, ns,
+					     sizeof(ns)));
+	ASSERT_STREQ("nvme1n1", ns);
+	ASSERT_EQ(-ENODEV, iod_disk_nvme_namespace(&self->roots,
+						   "0000:00:1f.0", ns,
+						   sizeof(ns)));
+}
+
 TEST_F(guard, idle_disks_pass)
 {
 	ASSERT_EQ(0, guard(self, NVME)) TH_LOG("%s", self->err);

@@ -555,20 +555,8 @@ FIXTURE(disk) {
 /* The namespace's whole-disk block device (nvmeXnY), or "". */
 static void find_namespace(const char *bdf, char *ns, size_t len)
 {
-	char names[16][IOD_DISK_NAME_MAX];
-	unsigned int a, b;
-	int n, i, end;
-
-	ns[0] = '\0';
-	n = iod_disk_list(NULL, bdf, names, 16);
-	for (i = 0; i < n && i < 16; i++) {
-		end = 0;
-		if (sscanf(names[i], "nvme%un%u%n", &a, &b, &end) == 2 &&
-		    !names[i][end]) {
-			copy_str(ns, len, names[i]);
-			return;
-		}
-	}
+	if (iod_disk_nvme_namespace(NULL, bdf, ns, len))
+		ns[0] = '\0';
 }
 
 FIXTURE_SETUP(disk)
