@@ -41,6 +41,15 @@ void iod_env_load(int argc, char **argv)
 			argv[0], err, argv[0]);
 		exit(1);
 	}
+	if (iod_profile_applies(iod_env.profile) == 0) {
+		fprintf(stderr,
+			"%s: error: kernel %s is older than %s, the oldest release profile %s applies to (kernel.min)\n"
+			"%s: next: run a kernel of %s or newer, or name the profile written for this kernel in IODIRTY_PROFILE\n",
+			argv[0], iod_profile_kernel(iod_env.profile),
+			iod_profile_str(iod_env.profile, "kernel.min"), path,
+			argv[0], iod_profile_str(iod_env.profile, "kernel.min"));
+		exit(1);
+	}
 	if (!iod_env_is_mock() && (!iod_env.vfio_cdev || !*iod_env.vfio_cdev)) {
 		fprintf(stderr,
 			"%s: error: profile %s drives a PCI device but IODIRTY_VFIO_CDEV is not set\n"
