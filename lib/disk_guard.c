@@ -259,85 +259,86 @@ struct disk {
 	bool busy;
 };
 
-/* Mounted? Matches maj:min, or the mount source /dev/NAME. */
-static int check_mounts(const struct guard *g, struct disk *dk, int ndk,
-			struct text *why)
+struct line_ctx {
+	struct disk *dk;
+	int ndk;
+	struct text *why;
+};
+
+/*
+ * Call fn on every line of PROC/name. 0, or -errno if the file cannot be
+ * read (0 for a missing file when missing_ok).
+ */
+static int each_line(const struct guard *g, const char *name, bool missing_ok,
+		     void (*fn)(const char *line, struct line_ctx *c),
+		     struct line_ctx *c)
 {
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int i;
 
-	if (path_of(path, sizeof(path), "%s/self/mountinfo", g->proc))
+	if (path_of(path, sizeof(path), "%s/%s", g->proc, name))
 		return -ENAMETOOLONG;
 	f = fopen(path, "re");
 	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
-		char devno[32], mnt[PATH_MAX], src[PATH_MAX];
-		const char *dash = strstr(line, " - ");
-
-		if (sscanf(line, "%*s %*s %31s %*s %4095s", devno, mnt) != 2)
-			continue;
-		src[0] = '\0';
-		if (dash)
-			sscanf(dash + 3, "%*s %4095s", src);
-		for (i = 0; i < ndk; i++) {
-			bool by_no = dk[i].devno[0] &&
-				     !strcmp(devno, dk[i].devno);
-			bool by_src = !strncmp(src, "/dev/", 5) &&
-				      !strcmp(base_of(src), dk[i].name);
-
-			if (!by_no && !by_src)
-				continue;
-			say(why, "%s%s mounted at %s", why->used ? ", " : "",
-			    dk[i].name, mnt);
-			dk[i].busy = true;
-		}
-	}
+		return errno == ENOENT && missing_ok ? 0 : -errno;
+	while (getline(&line, &cap, f) > 0)
+		fn(line, c);
 	free(line);
 	fclose(f);
 	return 0;
 }
 
-/* Swapped on? PROC/swaps names the device; a kernel without swap has none. */
-static int check_swaps(const struct guard *g, struct disk *dk, int ndk,
-		       struct text *why)
+/* A mountinfo line: matches maj:min, or the mount source /dev/NAME. */
+static void mount_line(const char *line, struct line_ctx *c)
 {
-	char path[PATH_MAX], *line = NULL;
-	size_t cap = 0;
-	FILE *f;
+	char devno[32], mnt[PATH_MAX], src[PATH_MAX];
+	const char *dash = strstr(line, " - ");
 	int i;
 
-	if (path_of(path, sizeof(path), "%s/swaps", g->proc))
-		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
-	while (getline(&line, &cap, f) > 0) {
-		char file[PATH_MAX];
-		struct stat st;
-		bool rdev_ok;
+	if (sscanf(line, "%*s %*s %31s %*s %4095s", devno, mnt) != 2)
+		return;
+	src[0] = '\0';
+	if (dash)
+		sscanf(dash + 3, "%*s %4095s", src);
+	for (i = 0; i < c->ndk; i++) {
+		struct disk *dk = &c->dk[i];
+		bool by_no = dk->devno[0] && !strcmp(devno, dk->devno);
+		bool by_src = !strncmp(src, "/dev/", 5) &&
+			      !strcmp(base_of(src), dk->name);
 
-		if (sscanf(line, "%4095s", file) != 1 || file[0] != '/')
+		if (!by_no && !by_src)
 			continue;
-		rdev_ok = !stat(file, &st) && S_ISBLK(st.st_mode);
-		for (i = 0; i < ndk; i++) {
-			bool hit = !strcmp(base_of(file), dk[i].name) ||
-				   (rdev_ok && dk[i].devno[0] &&
-				    major(st.st_rdev) == dk[i].major &&
-				    minor(st.st_rdev) == dk[i].minor);
-
-			if (!hit)
-				continue;
-			say(why, "%s%s used as swap", why->used ? ", " : "",
-			    dk[i].name);
-			dk[i].busy = true;
-		}
+		say(c->why, "%s%s mounted at %s", c->why->used ? ", " : "",
+		    dk->name, mnt);
+		dk->busy = true;
 	}
-	free(line);
-	fclose(f);
-	return 0;
+}
+
+/* A /proc/swaps line: names the device, or its node has the maj:min. */
+static void swap_line(const char *line, struct line_ctx *c)
+{
+	char file[PATH_MAX];
+	struct stat st;
+	bool rdev_ok;
+	int i;
+
+	if (sscanf(line, "%4095s", file) != 1 || file[0] != '/')
+		return;
+	rdev_ok = !stat(file, &st) && S_ISBLK(st.st_mode);
+	for (i = 0; i < c->ndk; i++) {
+		struct disk *dk = &c->dk[i];
+		bool hit = !strcmp(base_of(file), dk->name) ||
+			   (rdev_ok && dk->devno[0] &&
+			    major(st.st_rdev) == dk->major &&
+			    minor(st.st_rdev) == dk->minor);
+
+		if (!hit)
+			continue;
+		say(c->why, "%s%s used as swap", c->why->used ? ", " : "",
+		    dk->name);
+		dk->busy = true;
+	}
 }
 
 /* Held by a stacked block device (dm, md, bcache)? */
@@ -401,6 +402,7 @@ static int guard_check(struct guard *g, const char *bdf, char *err,
 {
 	char (*names)[IOD_DISK_NAME_MAX];
 	struct disk *dk = NULL;
+	struct line_ctx lc;
 	struct text why;
 	char path[PATH_MAX], whyb[1024];
 	int n, i, rc;
@@ -439,13 +441,15 @@ static int guard_check(struct guard *g, const char *bdf, char *err,
 	}
 	why = (struct text){ .buf = whyb, .len = sizeof(whyb) };
 	whyb[0] = '\0';
-	rc = check_mounts(g, dk, n, &why);
+	lc = (struct line_ctx){ .dk = dk, .ndk = n, .why = &why };
+	rc = each_line(g, "self/mountinfo", false, mount_line, &lc);
 	if (rc) {
 		snprintf(err, errlen, "cannot read %s/self/mountinfo (%s), so %s was left alone; check that proc is mounted at %s",
 			 g->proc, strerror(-rc), bdf, g->proc);
 		goto out;
 	}
-	rc = check_swaps(g, dk, n, &why);
+	/* a kernel without swap has no /proc/swaps */
+	rc = each_line(g, "swaps", true, swap_line, &lc);
 	if (rc) {
 		snprintf(err, errlen, "cannot read %s/swaps (%s), so %s was left alone; check that proc is mounted at %s",
 			 g->proc, strerror(-rc), bdf, g->proc);

@@ -18,6 +18,28 @@
 /* The bench buffer's length. */
 #define IOD_UAPI_BUF_LEN (256 * 1024ull)
 
+/*
+ * In a test program (iod_test.h): the fixture `name` with the bench in
+ * self->d: a dirty HWPT, tracking on, IOD_UAPI_BUF_LEN mapped; SKIP with the
+ * profile's reason where the IOMMU cannot track dirty pages.
+ */
+#define IOD_UAPI_FIXTURE(name) \
+	FIXTURE(name) { \
+		struct iod_dirty d; \
+	}; \
+	FIXTURE_SETUP(name) \
+	{ \
+		struct iod_dirty_opts o = { \
+			.buf_len = IOD_UAPI_BUF_LEN, .enable = true, \
+		}; \
+		IOD_DIRTY_SETUP(&self->d, &o); \
+	} \
+	FIXTURE_TEARDOWN(name) \
+	{ \
+		iod_dirty_teardown(&self->d); \
+	} \
+	struct iod_uapi_fixture_##name##_end
+
 /* Dirty a few spots: the first byte, a run across a leaf edge, the last byte. */
 int iod_uapi_dirty_some(struct iod_dirty *d);
 

@@ -20,24 +20,7 @@
 #define BOGUS_ID 0x7fffffffu
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-
-FIXTURE(uapi) {
-	struct iod_dirty d;
-};
-
-FIXTURE_SETUP(uapi)
-{
-	struct iod_dirty_opts o = {
-		.buf_len = IOD_UAPI_BUF_LEN, .enable = true,
-	};
-
-	IOD_DIRTY_SETUP(&self->d, &o);
-}
-
-FIXTURE_TEARDOWN(uapi)
-{
-	iod_dirty_teardown(&self->d);
-}
+IOD_UAPI_FIXTURE(uapi);
 
 
 /*

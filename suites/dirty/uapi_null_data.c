@@ -15,24 +15,7 @@
 #include "uapi_bench.h"
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-
-FIXTURE(uapi) {
-	struct iod_dirty d;
-};
-
-FIXTURE_SETUP(uapi)
-{
-	struct iod_dirty_opts o = {
-		.buf_len = IOD_UAPI_BUF_LEN, .enable = true,
-	};
-
-	IOD_DIRTY_SETUP(&self->d, &o);
-}
-
-FIXTURE_TEARDOWN(uapi)
-{
-	iod_dirty_teardown(&self->d);
-}
+IOD_UAPI_FIXTURE(uapi);
 
 /* The profile's outcome for a bitmap the kernel cannot write. */
 static const char *unpinnable(void)

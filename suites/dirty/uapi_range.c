@@ -18,24 +18,7 @@
 #define K 1024ull
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-
-FIXTURE(uapi) {
-	struct iod_dirty d;
-};
-
-FIXTURE_SETUP(uapi)
-{
-	struct iod_dirty_opts o = {
-		.buf_len = IOD_UAPI_BUF_LEN, .enable = true,
-	};
-
-	IOD_DIRTY_SETUP(&self->d, &o);
-}
-
-FIXTURE_TEARDOWN(uapi)
-{
-	iod_dirty_teardown(&self->d);
-}
+IOD_UAPI_FIXTURE(uapi);
 
 /* One GET that must fail with `err`, leaving the bitmap untouched. */
 struct bad_range {

@@ -17,26 +17,10 @@
 
 #include "kselftest_harness.h"
 
+#include "bits.h"
 #include "bitmap_buf.h"
 #include "footprint.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
-#define BASE (16 * M)
-
-static bool bit(const uint8_t *b, uint64_t i)
-{
-	return b[i / 8] >> (i % 8) & 1;
-}
-
-static uint64_t popcount(const uint8_t *b, uint64_t bytes)
-{
-	uint64_t i, n = 0;
-
-	for (i = 0; i < bytes; i++)
-		n += __builtin_popcount(b[i]);
-	return n;
-}
 
 TEST(init_rejects_bad_geometry)
 {
