@@ -33,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "clock.h"
 #include "dirty.h"
 #include "env.h"
 #include "iommufd.h"
@@ -72,14 +73,6 @@ struct series {
 	uint64_t *ns;
 	unsigned int n;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -147,7 +140,7 @@ static void die(const char *fmt, ...)
 static uint64_t dirty_range(struct bench *b, uint64_t iova, uint64_t len)
 {
 	struct iod_dirty *d = &b->d;
-	uint64_t t0 = now_ns(), end = iova + len, a;
+	uint64_t t0 = iod_now_ns(), end = iova + len, a;
 	int rc = 0;
 
 	if (b->density == D_NONE)
@@ -175,7 +168,7 @@ static uint64_t dirty_range(struct bench *b, uint64_t iova, uint64_t len)
 		die("engine write in [0x%llx, 0x%llx): %s",
 		    (unsigned long long)iova, (unsigned long long)end,
 		    strerror(-rc));
-	return now_ns() - t0;
+	return iod_now_ns() - t0;
 }
 
 /* A raw GET_DIRTY_BITMAP, as a caller without the library issues it. */
@@ -255,9 +248,9 @@ static uint64_t bare_round(struct bench *b, struct cell *c, uint32_t flags)
 	/* NO_CLEAR rounds OR the same bits into the bitmap zeroed once. */
 	if (!flags)
 		memset(c->bm, 0, c->bytes);
-	t0 = now_ns();
+	t0 = iod_now_ns();
 	rc = bare_harvest(b, c->len, c->page_size, flags, c->bm);
-	ns = now_ns() - t0;
+	ns = iod_now_ns() - t0;
 	if (rc)
 		die("bare %s harvest of %llu bytes at page size %llu: %s",
 		    what, (unsigned long long)c->len,
@@ -279,10 +272,10 @@ static uint64_t lib_round(struct bench *b, struct cell *c, uint32_t flags)
 	uint64_t t0, ns;
 	int64_t wrong;
 
-	t0 = now_ns();
+	t0 = iod_now_ns();
 	wrong = iod_dirty_harvest(&b->d, b->d.iova, c->len, c->page_size,
 				  flags, &c->buf, report, sizeof(report));
-	ns = now_ns() - t0;
+	ns = iod_now_ns() - t0;
 	if (wrong)
 		die("library %s harvest of %llu bytes at page size %llu: %s",
 		    flags ? "no-clear" : "clearing",
@@ -513,7 +506,7 @@ int main(int argc, char **argv)
 		.budget_ns = 1000000000ull,
 		.max_rewrite_ns = 2000000000ull,
 	};
-	uint64_t max_span = 1 * G, t0 = now_ns();
+	uint64_t max_span = 1 * G, t0 = iod_now_ns();
 	unsigned int si, pi;
 	char s1[32];
 	int c;
@@ -576,7 +569,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("# done in %.1f s\n", (double)(now_ns() - t0) / 1e9);
+	printf("# done in %.1f s\n", (double)(iod_now_ns() - t0) / 1e9);
 	iod_dirty_teardown(&b.d);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "disk_guard.h"
 #include "env.h"
 #include "nvme.h"
@@ -41,14 +42,6 @@ struct result {
 	unsigned long long ios;
 	double secs;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -95,10 +88,10 @@ static int engine_run(struct iod_nvme *n, unsigned int qd, double secs,
 			.nseg = 1, .done = true,
 		};
 	}
-	t0 = now();
+	t0 = iod_now_s();
 	end = t0 + secs;
 	for (;;) {
-		bool more = now() < end;
+		bool more = iod_now_s() < end;
 
 		for (i = 0; i < qd; i++) {
 			if (!io[i].done)
@@ -120,7 +113,7 @@ static int engine_run(struct iod_nvme *n, unsigned int qd, double secs,
 			return rc;
 		r->ios += rc;
 	}
-	r->secs = now() - t0;
+	r->secs = iod_now_s() - t0;
 	r->iops = r->ios / r->secs;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "dirty.h"
 #include "env.h"
 
@@ -35,14 +36,6 @@
 enum phase { P_DMA, P_HARVEST, P_CHECK, NR_PHASES };
 static const char *const phase_name[] = { "dma", "harvest+compare",
 					  "data check" };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -169,21 +162,21 @@ int main(int argc, char **argv)
 								sizeof(rep)) < 0)
 				die("clearing harvest", rep);
 			iod_fp_reset(&d.fp);
-			t0 = now();
+			t0 = iod_now_s();
 			rc = dma(&d, s, seed, &bytes[s]);
-			t1 = now();
+			t1 = iod_now_s();
 			if (rc)
 				die("engine write", strerror(-rc));
 			if (d.tracking)
 				wrong = iod_dirty_harvest_all(&d, d.base_leaf, 0,
 							      rep, sizeof(rep));
-			t2 = now();
+			t2 = iod_now_s();
 			if (wrong)
 				die("the harvest does not match the footprint",
 				    wrong < 0 ? strerror((int)-wrong) : rep);
 			if (!check(&d, s, seed))
 				die("data check", "the device's data did not land");
-			t3 = now();
+			t3 = iod_now_s();
 			t[s][P_DMA][r] = t1 - t0;
 			t[s][P_HARVEST][r] = t2 - t1;
 			t[s][P_CHECK][r] = t3 - t2;

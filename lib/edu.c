@@ -13,6 +13,7 @@
 
 #include <linux/vfio.h>
 
+#include "clock.h"
 #include "edu.h"
 #include "vfio_irq.h"
 
@@ -52,14 +53,6 @@ int iod_edu_init(struct iod_vfio_dev *dev)
 	if ((*reg32(dev, EDU_REG_IDENT) & EDU_IDENT_MASK) != EDU_IDENT)
 		return -ENODEV;
 	return iod_vfio_bus_master(dev, 1);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
 int iod_edu_irq_on(struct iod_vfio_dev *dev, int *efd)
@@ -110,9 +103,9 @@ static int dma(struct iod_vfio_dev *dev, uint64_t src, uint64_t dst,
 		return wait_irq(dev, efd);
 	}
 	*reg64(dev, EDU_REG_CMD) = cmd | EDU_CMD_RUN;
-	deadline = now_ms() + IOD_EDU_TIMEOUT_MS;
+	deadline = iod_now_ms() + IOD_EDU_TIMEOUT_MS;
 	while (*reg64(dev, EDU_REG_CMD) & EDU_CMD_RUN) {
-		if (now_ms() > deadline)
+		if (iod_now_ms() > deadline)
 			return -ETIMEDOUT;
 		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 },
 			  NULL);

@@ -15,6 +15,7 @@
 
 #include <linux/vfio.h>
 
+#include "clock.h"
 #include "iommufd.h"
 #include "nvme.h"
 #include "uring_loop.h"
@@ -93,14 +94,6 @@ struct iod_nvme {
 	int reaped;
 	uint64_t irqs, completions;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
 
 static uint32_t rd32(struct iod_nvme *n, unsigned int off)
 {
@@ -232,7 +225,7 @@ static bool queue_pop(struct queue *q, uint16_t *cid, uint16_t *status,
 
 static int wait_ready(struct iod_nvme *n, bool ready)
 {
-	uint64_t deadline = now_ms() + n->ready_ms;
+	uint64_t deadline = iod_now_ms() + n->ready_ms;
 
 	for (;;) {
 		uint32_t csts = rd32(n, REG_CSTS);
@@ -243,7 +236,7 @@ static int wait_ready(struct iod_nvme *n, bool ready)
 			return -EIO;
 		if (!!(csts & CSTS_RDY) == ready)
 			return 0;
-		if (now_ms() > deadline)
+		if (iod_now_ms() > deadline)
 			return -ETIMEDOUT;
 		usleep(1000);
 	}
@@ -254,7 +247,7 @@ static int admin(struct iod_nvme *n, uint8_t *sqe, uint32_t *result,
 		 uint16_t *status_out)
 {
 	struct queue *q = &n->admin;
-	uint64_t deadline = now_ms() + n->timeout_ms;
+	uint64_t deadline = iod_now_ms() + n->timeout_ms;
 	uint16_t cid = q->next_cid++ % q->depth, got, status;
 	uint32_t dw0;
 
@@ -271,7 +264,7 @@ static int admin(struct iod_nvme *n, uint8_t *sqe, uint32_t *result,
 				*status_out = status;
 			return (status & 0x7ff) ? -EIO : 0;
 		}
-		if (now_ms() > deadline)
+		if (iod_now_ms() > deadline)
 			return -ETIMEDOUT;
 		usleep(50);
 	}
@@ -709,7 +702,7 @@ int iod_nvme_submit(struct iod_nvme *n, unsigned int qi,
 	io->result = 0;
 	io->status = 0;
 	s->io = io;
-	s->deadline = now_ms() + n->timeout_ms;
+	s->deadline = iod_now_ms() + n->timeout_ms;
 	q->inflight++;
 	put32(sqe, 0, io->opc | (uint32_t)cid << 16);
 	put32(sqe, 4, 1);
@@ -739,7 +732,7 @@ static void reset_after_timeout(struct iod_nvme *n)
 			if (!io)
 				continue;
 			q->slots[c].io = NULL;
-			io->result = q->slots[c].deadline <= now_ms() ?
+			io->result = q->slots[c].deadline <= iod_now_ms() ?
 				     -ETIMEDOUT : -ECANCELED;
 			io->done = true;
 			n->reaped++;
@@ -754,7 +747,7 @@ static void reset_after_timeout(struct iod_nvme *n)
 
 static bool past_deadline(struct iod_nvme *n)
 {
-	uint64_t now = now_ms();
+	uint64_t now = iod_now_ms();
 	unsigned int i, c;
 
 	for (i = 0; i < n->nr_io; i++)
@@ -767,7 +760,7 @@ static bool past_deadline(struct iod_nvme *n)
 
 int iod_nvme_reap(struct iod_nvme *n, int timeout_ms)
 {
-	uint64_t end = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	uint64_t end = iod_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	unsigned int i;
 	int rc;
 
@@ -781,7 +774,7 @@ int iod_nvme_reap(struct iod_nvme *n, int timeout_ms)
 			reset_after_timeout(n);
 			return n->reaped;
 		}
-		if (now_ms() >= end || !iod_nvme_inflight(n))
+		if (iod_now_ms() >= end || !iod_nvme_inflight(n))
 			return 0;
 		if (n->poll)
 			continue;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "disk_guard.h"
 #include "pci_bind.h"
 #include "pci_sysfs.h"
@@ -72,14 +73,6 @@ static void m_next_write(struct emsg *m, int rc)
 		m_next(m, "check dmesg for the kernel's reason");
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Poll until bdf's driver link names want, for up to ms milliseconds:
  * 0, -ETIMEDOUT (cur holds the driver seen last), or -errno.
@@ -87,7 +80,7 @@ static uint64_t now_ms(void)
 static int settle(int dfd, const char *bdf, const char *want, unsigned int ms,
 		  const struct iod_pci_hooks *hooks, char *cur, size_t curlen)
 {
-	uint64_t start = now_ms(), elapsed;
+	uint64_t start = iod_now_ms(), elapsed;
 	unsigned int step_us = 500;
 	unsigned int n;
 	int rc;
@@ -103,7 +96,7 @@ static int settle(int dfd, const char *bdf, const char *want, unsigned int ms,
 			return rc;
 		if (!strcmp(cur, want))
 			return 0;
-		elapsed = now_ms() - start;
+		elapsed = iod_now_ms() - start;
 		if (elapsed >= ms)
 			return pci_fail(-ETIMEDOUT);
 		left_us = (ms - elapsed) * 1000;

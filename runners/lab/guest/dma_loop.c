@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "dirty.h"
 #include "env.h"
 #include "rand.h"
@@ -69,14 +70,6 @@ static void say_where(const struct iod_dirty *d, uint64_t off, uint64_t len,
 		first < len ? p[first] : 0);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,10 +111,10 @@ int main(int argc, char **argv)
 	printf("# dma_loop: engine %s, pid %d\n", d.engine.ops->name,
 	       (int)getpid());
 	fflush(stdout);
-	end = now() + seconds;
+	end = iod_now_s() + seconds;
 	iod_engine_align(&d.engine, &ia, &la);
 	iod_rand_init(&r, (uint64_t)getpid());
-	for (round = 0; now() < end; round++) {
+	for (round = 0; iod_now_s() < end; round++) {
 		uint64_t len = la * (1 + iod_rand_below(&r, CHUNK / la));
 		uint64_t off = ia * iod_rand_below(&r, (BUF_LEN - len) / ia + 1);
 		uint8_t seed = (uint8_t)(round + 1);

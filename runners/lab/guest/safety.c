@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kselftest_harness.h"
 #include "disk_guard.h"
 
@@ -50,14 +51,6 @@ struct devs {
 	char bdf[MAX_DEVS][32];
 	char orig[MAX_DEVS][64];
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void nap_ms(long ms)
 {
@@ -190,10 +183,10 @@ static pid_t spawn_runner(const struct devs *d, const char *engine)
 /* The pid dma_loop wrote once its first DMA round landed; 0 on timeout. */
 static pid_t wait_ready(pid_t runner, double seconds)
 {
-	double end = now() + seconds;
+	double end = iod_now_s() + seconds;
 	int pid = 0, status;
 
-	while (now() < end) {
+	while (iod_now_s() < end) {
 		FILE *f = fopen(READY, "r");
 
 		if (f) {
@@ -213,10 +206,10 @@ static pid_t wait_ready(pid_t runner, double seconds)
 /* Wait for pid; its wait status, or -1 after `seconds` (then killed). */
 static int reap(pid_t pid, double seconds)
 {
-	double end = now() + seconds;
+	double end = iod_now_s() + seconds;
 	int status;
 
-	while (now() < end) {
+	while (iod_now_s() < end) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 
 		if (r == pid)
@@ -266,10 +259,10 @@ static int count_dma_loops(void)
 /* No dma_loop left, waiting up to 5 s for the last to die. */
 static int orphans(void)
 {
-	double end = now() + 5;
+	double end = iod_now_s() + 5;
 	int n;
 
-	while ((n = count_dma_loops()) > 0 && now() < end)
+	while ((n = count_dma_loops()) > 0 && iod_now_s() < end)
 		nap_ms(50);
 	return n;
 }
@@ -657,13 +650,13 @@ TEST_F_TIMEOUT(disk, idle_namespace_is_taken_and_given_back, 120)
 	ASSERT_STREQ("nvme", driver_of(self->bdf, drv, sizeof(drv)));
 	ASSERT_NE(0, access(STATE, F_OK));
 	/* the driver scans namespaces asynchronously */
-	end = now() + 10;
+	end = iod_now_s() + 10;
 	do {
 		find_namespace(self->bdf, ns, sizeof(ns));
 		if (*ns)
 			break;
 		nap_ms(50);
-	} while (now() < end);
+	} while (iod_now_s() < end);
 	ASSERT_STRNE("", ns) TH_LOG("the namespace did not come back");
 }
 
