@@ -27,9 +27,15 @@ HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(INCLUDES)
 TOOL_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 
-LIB_SRCS := $(wildcard lib/*.c)
-SUITES := alloc dirty
+# Every .c under lib/ (by layer, see lib/README.md) is the suite library;
+# every directory under suites/ is a suite, every .c in it one program.
+LIB_SRCS := $(sort $(shell find lib -name '*.c'))
+SUITES := $(sort $(patsubst suites/%/,%,$(dir $(wildcard suites/*/*.c))))
 SUITE_SRCS := $(foreach s,$(SUITES),$(wildcard suites/$(s)/*.c))
+# The binder's host-safety code (PCI driver binding, storage guard): linked
+# into iodirty-bind, the lab's guest programs and the benchmarks, never
+# into a suite program.
+BIND_LIB_SRCS := $(filter-out %/main.c,$(wildcard runners/bind/*.c))
 TOOLS := $(patsubst runners/%/main.c,%,$(wildcard runners/*/main.c))
 TOOL_SRCS = $(wildcard runners/$(1)/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -39,6 +45,7 @@ LAB_SRCS := $(wildcard runners/lab/guest/*.c)
 # Objects: guest (static, for the lab initramfs), host (sanitized, unit
 # tests), tool (plain host tools).
 GUEST_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/guest/%.o)
+GUEST_BIND_OBJS := $(BIND_LIB_SRCS:%.c=$(BUILD)/guest/%.o)
 HOST_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 TOOL_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/tool/%.o)
 HOST_TOOL_OBJS := $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/host/%.o,$(filter-out %/main.c,$(call TOOL_SRCS,$(t)))))
@@ -50,8 +57,20 @@ GUEST_TOOL_BINS := $(BUILD)/guest/bin/iodirty-bind
 HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
 
-.PHONY: all headers deps unit lab bench check clean
-all: $(SUITE_BINS) $(BENCH_BINS) $(LAB_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS)
+.PHONY: all headers deps unit lab bench check clean FORCE
+all: $(SUITE_BINS) $(BENCH_BINS) $(LAB_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS) \
+	$(BUILD)/guest/suites.list $(BUILD)/guest/bench.list
+
+# What the lab initramfs packs: exactly the programs this build made, so a
+# binary left from a deleted source never ships. Rewritten only on change.
+define list_rule
+$(BUILD)/guest/$(1).list: FORCE
+	@mkdir -p $$(@D)
+	@printf '%s\n' $$(patsubst $(BUILD)/guest/%,%,$(2)) | sed '/^$$$$/d' > $$@.tmp
+	@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
+endef
+$(eval $(call list_rule,suites,$(SUITE_BINS)))
+$(eval $(call list_rule,bench,$(BENCH_BINS)))
 
 # Build dependencies; installed when root, named in one error otherwise.
 deps:
@@ -84,14 +103,17 @@ $(BUILD)/host/libiodirty.a: $(HOST_LIB_OBJS) $(HOST_TOOL_OBJS)
 $(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(BUILD)/guest/libbind.a: $(GUEST_BIND_OBJS)
+	$(AR) rcs $@ $^
+
 $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
-$(BUILD)/guest/bench/%: $(BUILD)/guest/bench/%.o $(BUILD)/guest/libiodirty.a
+$(BUILD)/guest/bench/%: $(BUILD)/guest/bench/%.o $(BUILD)/guest/libbind.a $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
 # Guest programs of the lab itself (lab/safety and what it drives).
-$(BUILD)/guest/lab/%: $(BUILD)/guest/runners/lab/guest/%.o $(BUILD)/guest/libiodirty.a
+$(BUILD)/guest/lab/%: $(BUILD)/guest/runners/lab/guest/%.o $(BUILD)/guest/libbind.a $(BUILD)/guest/libiodirty.a
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 

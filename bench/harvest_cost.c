@@ -34,14 +34,12 @@
 #include <time.h>
 
 #include "clock.h"
-#include "dirty.h"
-#include "env.h"
-#include "iommufd.h"
-#include "profile.h"
+#include "harness/dirty.h"
+#include "harness/env.h"
+#include "uapi/iommufd.h"
+#include "profile/profile.h"
+#include "util.h"
 
-#define K (1024ull)
-#define M (1024ull * 1024)
-#define G (1024ull * 1024 * 1024)
 
 #define CHUNK		(64 * M)	/* one buffer, mapped repeatedly */
 #define MIN_REPS	3

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nvme_iops: 4 KiB random reads at queue depth 1 and 32 through the suite's
- * userspace NVMe driver (lib/nvme.h, over VFIO + iommufd), with MSI-X
+ * userspace NVMe driver (lib/drivers/nvme/nvme.h, over VFIO + iommufd), with MSI-X
  * completions reaped by io_uring and with polling, next to fio
  * (ioengine=io_uring, direct I/O) on the guest kernel's nvme driver driving
  * an identical controller in the same boot. Prints a table with both IOPS
@@ -24,10 +24,10 @@
 
 #include "clock.h"
 #include "disk_guard.h"
-#include "env.h"
-#include "nvme.h"
-#include "rand.h"
-#include "target.h"
+#include "harness/env.h"
+#include "drivers/nvme/nvme.h"
+#include "model/rand.h"
+#include "harness/target.h"
 
 #define JSON_PREFIX	"IODIRTY-BENCH "
 #define BS		4096u

@@ -21,12 +21,10 @@
 #include <time.h>
 
 #include "clock.h"
-#include "dirty.h"
-#include "env.h"
+#include "harness/dirty.h"
+#include "harness/env.h"
+#include "util.h"
 
-#define K (1024ull)
-#define M (1024ull * 1024)
-#define G (1024ull * 1024 * 1024)
 #define JSON_PREFIX "IODIRTY-BENCH "
 #define MAX_REPS 15
 #define SPARSE_STRIDE (256 * K)

@@ -11,7 +11,7 @@
  * bind journals the device's original driver in the state file before it
  * writes anything to sysfs, so "restore" can give every device back after
  * any exit, including a crashed test. Before that, the storage guard
- * (lib/disk_guard.h) refuses a device whose disks are mounted, swapped on,
+ * (runners/bind/disk_guard.h) refuses a device whose disks are mounted, swapped on,
  * held or open exclusively. The sysfs root is $IODIRTY_SYSFS (default /sys)
  * for bind, cdev, find and guard, proc and dev are $IODIRTY_PROC and
  * $IODIRTY_DEV (default /proc, /dev); restore uses the root recorded with

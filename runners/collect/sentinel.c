@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "sentinel.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define MARKER		"iodirty: "
 #define MARKER_BEGIN	"iodirty: begin "

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 static const char usage[] =
 	"usage: iodirty-profile check FILE... [--kernel REL] | show FILE [--kernel REL] | schema\n";

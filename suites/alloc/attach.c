@@ -5,9 +5,9 @@
  */
 #include <stdint.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 FIXTURE(attach) {
 	struct iod_target t;

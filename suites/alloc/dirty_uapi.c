@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 #define BUF_LEN (64 * 1024)
 

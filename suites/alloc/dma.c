@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "edu.h"
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "drivers/edu/edu.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 #define PAGE 4096
 #define MOCK_LEN (64 * 1024)

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 /* Bits of the VT-d extended capability register (VT-d spec 11.4.3). */
 #define VTD_ECAP_SMTS	(1ull << 43)

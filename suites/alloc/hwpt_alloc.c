@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 FIXTURE(hwpt_flags) {
 	struct iod_target t;

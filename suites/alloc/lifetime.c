@@ -9,9 +9,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "target.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "harness/target.h"
 
 #define BUF_LEN (256 * 1024)
 

@@ -17,19 +17,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "rand.h"
-#include "scatter.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "model/rand.h"
+#include "harness/scatter.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 #define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
-
-static size_t host_page(void)
-{
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
 
 /* ---- expected bytes ---- */
 
@@ -157,9 +151,9 @@ FIXTURE_SETUP(bm_offset)
 {
 	memset(&self->b, 0, sizeof(self->b));
 	BENCH_SETUP(&self->d);
-	if (variant->offset >= host_page())
+	if (variant->offset >= iod_host_page())
 		SKIP(return, "offset %zu is past the host page size %zu",
-		     variant->offset, host_page());
+		     variant->offset, iod_host_page());
 	self->seed = iod_seed();
 	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu)",
 	       (unsigned long long)self->seed,
@@ -247,12 +241,12 @@ TEST_F(bm_offset, multi_page_bitmap)
 	uint64_t ps = 64, len = d->len, nbits = len / ps;
 	size_t bytes = nbits / 8, edge;
 
-	ASSERT_LT(host_page(), bytes);
+	ASSERT_LT(iod_host_page(), bytes);
 	ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b, bytes, variant->offset,
 					  0));
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
-	for (edge = host_page() - variant->offset; edge < bytes;
-	     edge += host_page()) {
+	for (edge = iod_host_page() - variant->offset; edge < bytes;
+	     edge += iod_host_page()) {
 		ASSERT_EQ(0, touch_bit(d, d->iova, ps, edge * 8 - 1));
 		ASSERT_EQ(0, touch_bit(d, d->iova, ps, edge * 8));
 	}
@@ -509,7 +503,7 @@ FIXTURE_SETUP(bm_unwritable)
 	if (variant->kind == PART_READ_ONLY && strcmp(self->how, "dropped"))
 		SKIP(return, "partly writable bitmaps are stated only for dirty.unpinnable_bitmap = dropped (lazy pinning); the profile says %s",
 		     self->how);
-	self->map_len = UNW_PAGES * host_page();
+	self->map_len = UNW_PAGES * iod_host_page();
 	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->map);
@@ -525,7 +519,7 @@ FIXTURE_TEARDOWN(bm_unwritable)
 	if (self->map && self->mapped)
 		munmap(self->map, self->map_len);
 	else if (self->map)
-		munmap(self->map, host_page());
+		munmap(self->map, iod_host_page());
 	iod_dirty_teardown(&self->d);
 }
 
@@ -542,7 +536,7 @@ static int unpinnable_errno(const char *how)
 static int make_unwritable(uint8_t *map, size_t map_len, enum unwritable k,
 			   bool *mapped)
 {
-	size_t pg = host_page();
+	size_t pg = iod_host_page();
 
 	switch (k) {
 	case READ_ONLY:
@@ -573,7 +567,7 @@ static void unwritable_case(struct __test_metadata *_metadata,
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = 64, bytes = iod_bitmap_bytes(d->len, ps);
-	size_t pg = host_page(), good = kind == PART_READ_ONLY ? pg : 0, i;
+	size_t pg = iod_host_page(), good = kind == PART_READ_ONLY ? pg : 0, i;
 	uint8_t *data = self->map + pg;
 	struct iod_bitmap_buf b;
 	char rep[512] = "";
@@ -675,7 +669,7 @@ FIXTURE_SETUP(bm_backing)
 		}
 		return;
 	}
-	self->map_len = 4 * host_page();
+	self->map_len = 4 * iod_host_page();
 	self->memfd = memfd_create("iodirty-bitmap", MFD_CLOEXEC);
 	ASSERT_LE(0, self->memfd);
 	ASSERT_EQ(0, ftruncate(self->memfd, self->map_len));
@@ -711,7 +705,7 @@ TEST_F(bm_backing, bits_land)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = 64, bytes = iod_bitmap_bytes(d->len, ps);
-	size_t pg = host_page(), off = pg - 5, i;
+	size_t pg = iod_host_page(), off = pg - 5, i;
 	struct iod_bitmap_buf b = { 0 };
 	char rep[512] = "";
 	int rc;

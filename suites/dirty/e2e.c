@@ -14,10 +14,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "iod_test.h"
-#include "rand.h"
+#include "harness/iod_test.h"
+#include "model/rand.h"
+#include "util.h"
 
-#define K 1024ull
 
 /* Slots the buffer is cut into: one write inside each chosen slot. */
 #define MAX_WRITES 8

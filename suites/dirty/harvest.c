@@ -8,12 +8,11 @@
  */
 #include <stdint.h>
 
-#include "iod_test.h"
-#include "rand.h"
-#include "scatter.h"
+#include "harness/iod_test.h"
+#include "model/rand.h"
+#include "harness/scatter.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 FIXTURE(harvest) {
 	struct iod_dirty d;

@@ -12,11 +12,10 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 /* Bits set in bytes [0, nbytes) of b from bit `from` to bit `to`. */
 static uint64_t bits_set(const uint8_t *b, uint64_t from, uint64_t to)

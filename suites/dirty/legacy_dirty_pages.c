@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
-#include "iod_test.h"
-#include "edu.h"
-#include "vfio_group.h"
+#include "harness/iod_test.h"
+#include "drivers/edu/edu.h"
+#include "uapi/vfio_group.h"
 
 #define NPAGES		16	/* pages of the target mapping (< 64) */
 #define CANARY		0x5a

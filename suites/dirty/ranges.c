@@ -16,18 +16,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "rand.h"
-#include "scatter.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "model/rand.h"
+#include "harness/scatter.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
-
-static uint64_t max_u64(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
 
 /*
  * The smallest range step every harvest here may use: the page size, the
@@ -40,7 +34,7 @@ static uint64_t range_unit(struct iod_dirty *d, uint64_t ps)
 
 	if (iod_ioas_iova_ranges(d->t.fd, d->t.ioas_id, NULL, 0, &align) < 0)
 		align = 0;
-	return max_u64(max_u64(ps, align), d->leaf);
+	return iod_max_u64(iod_max_u64(ps, align), d->leaf);
 }
 
 /* Does the profile say a harvest stops at the first hole? */

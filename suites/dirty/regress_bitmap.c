@@ -7,23 +7,22 @@
  * harvest starting inside a huge leaf. A case names its commit in its
  * name or variant and says "regression of <commit> <subject>".
  *
- * Ranges longer than the bench buffer are spans (lib/span.h); the kernel
- * log must stay clean where a bug was a sanitizer report (lib/kmsg.h).
+ * Ranges longer than the bench buffer are spans (lib/harness/span.h); the kernel
+ * log must stay clean where a bug was a sanitizer report (lib/harness/kmsg.h).
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "kmsg.h"
-#include "regress.h"
-#include "span.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/kmsg.h"
+#include "harness/regress.h"
+#include "harness/span.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 /*
  * f38044e5ef58 vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps (6.1)

@@ -16,12 +16,12 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "regress.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/regress.h"
+#include "util.h"
 
-#define M (1024ull * 1024)
 
 /* ECAP bits (VT-d spec 11.4.3). */
 #define VTD_ECAP_SMTS	(1ull << 43)

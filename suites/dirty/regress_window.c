@@ -11,7 +11,7 @@
  * the same window edge inside a small IOAS.
  *
  * Spans longer than the test buffer are built by mapping the buffer again
- * and again at consecutive IOVAs (lib/span.h): the walk follows contiguous
+ * and again at consecutive IOVAs (lib/harness/span.h): the walk follows contiguous
  * areas, so holes are never allowed inside a harvested range. A window
  * the IOAS cannot hold SKIPs saying what aperture it needs.
  */
@@ -19,14 +19,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "regress.h"
-#include "span.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/regress.h"
+#include "harness/span.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 /*
  * Bitmap window edges. The first window is 512 pinned pages from the

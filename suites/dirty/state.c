@@ -11,13 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "rand.h"
-#include "scatter.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "model/rand.h"
+#include "harness/scatter.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 /* The profile's dirty.get_while_disabled, or NULL if it states none. */
 static const char *off_rule(void)

@@ -14,12 +14,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
-#include "mock.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "uapi/mock.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 FIXTURE(topology) {
 	struct iod_dirty d;

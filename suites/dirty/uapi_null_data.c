@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "uapi_bench.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/uapi_bench.h"
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
 IOD_UAPI_FIXTURE(uapi);

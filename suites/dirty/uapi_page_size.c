@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "uapi_bench.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/uapi_bench.h"
+#include "util.h"
 
-#define K 1024ull
 
 /* Does a harvest that starts in a hole report nothing (and clear nothing)? */
 static bool hole_stops(void)

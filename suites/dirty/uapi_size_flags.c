@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "iod_test.h"
-#include "harvest_range.h"
-#include "iommufd.h"
-#include "uapi_bench.h"
+#include "harness/iod_test.h"
+#include "model/harvest_range.h"
+#include "uapi/iommufd.h"
+#include "harness/uapi_bench.h"
 
 #define RAW_LEN 4096
 

@@ -10,11 +10,10 @@
  */
 #include <stdint.h>
 
-#include "iod_test.h"
-#include "iommufd.h"
+#include "harness/iod_test.h"
+#include "uapi/iommufd.h"
+#include "util.h"
 
-#define K 1024ull
-#define M (1024ull * 1024)
 
 FIXTURE(writes) {
 	struct iod_dirty d;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of the storage guard (lib/disk_guard.c) and of the
+ * Host unit tests of the storage guard (runners/bind/disk_guard.c) and of the
  * iodirty-bind CLI refusing a device whose disks are in use, against fake
  * sysfs, proc and dev trees laid out as the kernel lays them out:
  *

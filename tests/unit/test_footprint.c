@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the expected-dirty model (lib/footprint.c) and the bitmap
- * buffer with guards (lib/bitmap_buf.c): leaf widening, granularity
+ * Unit tests of the expected-dirty model (lib/model/footprint.c) and the bitmap
+ * buffer with guards (lib/model/bitmap_buf.c): leaf widening, granularity
  * conversion both ways, mismatch reports, tail bits, guards.
  */
 #ifndef _GNU_SOURCE
@@ -18,8 +18,8 @@
 #include "kselftest_harness.h"
 
 #include "bits.h"
-#include "bitmap_buf.h"
-#include "footprint.h"
+#include "model/bitmap_buf.h"
+#include "model/footprint.h"
 
 
 TEST(init_rejects_bad_geometry)

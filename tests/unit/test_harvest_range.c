@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the expected bits for a harvest of any range
- * (lib/harvest_range.c): ranges unaligned to the footprint's leaves, a
+ * (lib/model/harvest_range.c): ranges unaligned to the footprint's leaves, a
  * range ending at 2^64, granules from 1 byte to 2^63, the byte-by-byte
  * comparison with guards, and an untouched bitmap.
  */
@@ -17,9 +17,9 @@
 #include "kselftest_harness.h"
 
 #include "bits.h"
-#include "bitmap_buf.h"
-#include "footprint.h"
-#include "harvest_range.h"
+#include "model/bitmap_buf.h"
+#include "model/footprint.h"
+#include "model/harvest_range.h"
 
 
 TEST(range_sizes_reach_2e64)

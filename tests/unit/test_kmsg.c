@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the kernel-log scan (lib/kmsg.c): records arrive one per
+ * Unit tests of the kernel-log scan (lib/harness/kmsg.c): records arrive one per
  * read, as /dev/kmsg returns them; the first sanitizer report or warning
  * is found and cut at its first newline; a clean log and no log are clean.
  */
@@ -18,7 +18,7 @@
 
 #include "kselftest_harness.h"
 
-#include "kmsg.h"
+#include "harness/kmsg.h"
 
 /* Records one per read, as /dev/kmsg returns them. */
 static int records(int sv[2], const char *const *rec, unsigned int n)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of NVMe PRP entries (lib/nvme_prp.c): one page, two pages,
+ * Unit tests of NVMe PRP entries (lib/drivers/nvme/nvme_prp.c): one page, two pages,
  * a first entry with an offset, scattered segments, list pages chained at
  * their last entry, and layouts the specification forbids.
  */
@@ -15,7 +15,7 @@
 
 #include "kselftest_harness.h"
 
-#include "nvme_prp.h"
+#include "drivers/nvme/nvme_prp.h"
 
 #define PG 4096ull
 #define LIST_IOVA 0x900000ull

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests for the target profile loader (lib/profile.c).
+ * Host unit tests for the target profile loader (lib/profile/profile.c).
  *
  * Runs without any IOMMU: it only parses files, and resolves kernel release
  * ranges for releases it names. The shipped profiles are found
@@ -30,7 +30,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* The ten required keys; a file made of these (plus a name) loads. */
 #define REQUIRED_BODY                          \

@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "dirty.h"
-#include "env.h"
-#include "rand.h"
+#include "harness/dirty.h"
+#include "harness/env.h"
+#include "model/rand.h"
+#include "util.h"
 
-#define K 1024ull
 #define BUF_LEN (256 * K)
 #define CHUNK (16 * K)
 

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The dirty-tracking test bench. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "harness/dirty.h"
+#include "harness/env.h"
+#include "uapi/iommufd.h"
+
+#define HUGE_SZ (2ull << 20)
+
+static uint64_t profile_uint(const char *key)
+{
+	return iod_profile_uint(iod_env.profile, key, 0);
+}
+
+/* The dirty allocation must fail as the profile says; then it is a SKIP. */
+static int not_capable(struct iod_dirty *d, char *why, size_t len)
+{
+	int want = iod_expect("alloc.dirty");
+	int rc = iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
+				IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL);
+
+	if (rc != -want) {
+		snprintf(why, len,
+			 "profile says alloc.dirty = %s, the kernel returned %s",
+			 iod_errno_name(want), iod_errno_name(-rc));
+		return -EPROTO;
+	}
+	snprintf(why, len,
+		 "the profile says this IOMMU cannot track dirty pages (cap.dirty_tracking = %s); HWPT_ALLOC(DIRTY_TRACKING) failed with %s as it says",
+		 iod_profile_enum(iod_env.profile, "cap.dirty_tracking"),
+		 iod_errno_name(want));
+	return -EOPNOTSUPP;
+}
+
+static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		      char *why, size_t len)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE;
+	uint64_t align;
+	int rc;
+
+	d->len = o->buf_len;
+	if (o->huge) {
+		d->len = (d->len + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
+		flags |= MAP_HUGETLB;
+	}
+	d->buf = mmap(NULL, d->len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (d->buf == MAP_FAILED) {
+		d->buf = NULL;
+		snprintf(why, len, "cannot map %llu bytes%s: %s",
+			 (unsigned long long)d->len,
+			 o->huge ? " of huge pages (reserve them: hugepages=N)" : "",
+			 strerror(errno));
+		return -ENOMEM;
+	}
+	align = d->leaf > HUGE_SZ ? d->leaf : HUGE_SZ;
+	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, d->len, 1ull << 24,
+				align, &d->iova);
+	if (!rc)
+		rc = iod_space_map(&d->space, d->buf, d->len, d->iova);
+	if (rc)
+		snprintf(why, len, "cannot map %llu bytes into the IOAS: %s",
+			 (unsigned long long)d->len, strerror(-rc));
+	return rc;
+}
+
+/* The buffer, the footprint, the engine; then tracking on if asked. */
+static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
+			char *why, size_t len)
+{
+	const char *engine = iod_engine_name();
+	int rc;
+
+	rc = map_buffer(d, o, why, len);
+	if (rc)
+		return rc;
+	rc = iod_fp_init(&d->fp, d->iova, d->len, d->leaf);
+	if (rc) {
+		snprintf(why, len, "footprint of %llu bytes at leaf %llu: %s",
+			 (unsigned long long)d->len,
+			 (unsigned long long)d->leaf, strerror(-rc));
+		return rc;
+	}
+	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space,
+			     d->hwpt_id);
+	if (rc) {
+		snprintf(why, len, "cannot open DMA engine '%s': %s",
+			 engine ? engine : "(none)",
+			 rc == -ENOENT ? "no engine of that name" :
+			 *d->engine.why ? d->engine.why : strerror(-rc));
+		return rc;
+	}
+	if (d->tracking && o->enable) {
+		rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true);
+		if (rc)
+			snprintf(why, len, "SET_DIRTY_TRACKING(enable): %s",
+				 strerror(-rc));
+	}
+	return rc;
+}
+
+/*
+ * No dirty tracking here: attach the device to its IOAS (the kernel gives
+ * it a plain, automatic HWPT) so the engine's DMA is still translated.
+ */
+static int setup_plain(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		       char *why, size_t len)
+{
+	int rc;
+
+	d->base_leaf = profile_uint("dirty.leaf");
+	if (!d->base_leaf)
+		d->base_leaf = profile_uint("iova.alignment");
+	if (!d->base_leaf)
+		d->base_leaf = 4096;
+	d->leaf = d->base_leaf;
+	rc = iod_target_attach(&d->t, d->t.ioas_id);
+	if (rc) {
+		snprintf(why, len, "attach the device to its IOAS: %s",
+			 strerror(-rc));
+		return rc;
+	}
+	d->hwpt_id = d->t.pt_id;
+	return finish_setup(d, o, why, len);
+}
+
+int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		    char *why, size_t len)
+{
+	struct iod_target_opts to = { .mock_flags = o->mock_flags };
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (o->huge)
+		to.mock_flags |= MOCK_FLAGS_DEVICE_HUGE_IOVA;
+	rc = iod_target_open_opts(&d->t, &to, why, len);
+	if (rc)
+		return rc;
+	iod_space_init(&d->space, d->t.fd, d->t.ioas_id);
+	if (iod_expect("alloc.dirty")) {
+		rc = not_capable(d, why, len);
+		if (rc != -EOPNOTSUPP || !o->plain_if_incapable)
+			return rc;
+		return setup_plain(d, o, why, len);
+	}
+
+	d->base_leaf = profile_uint("dirty.leaf");
+	d->huge = o->huge && !o->base_pages;
+	d->leaf = d->huge ? profile_uint("dirty.huge_leaf") : d->base_leaf;
+	if (!d->leaf) {
+		snprintf(why, len, "profile %s must state dirty.leaf and dirty.huge_leaf for a dirty-capable IOMMU",
+			 iod_profile_path(iod_env.profile));
+		return -EINVAL;
+	}
+	if (o->base_pages) {
+		rc = iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
+				    d->t.ioas_id, 0);
+		if (rc) {
+			snprintf(why, len, "IOMMU_OPTION_HUGE_PAGES=0: %s",
+				 strerror(-rc));
+			return rc;
+		}
+	}
+	rc = iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
+			    IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &d->hwpt_id);
+	if (!rc)
+		rc = iod_target_attach(&d->t, d->hwpt_id);
+	if (rc) {
+		snprintf(why, len, "dirty HWPT alloc/attach: %s", strerror(-rc));
+		return rc;
+	}
+	d->tracking = true;
+	return finish_setup(d, o, why, len);
+}
+
+void iod_dirty_teardown(struct iod_dirty *d)
+{
+	iod_engine_close(&d->engine);
+	iod_target_close(&d->t);
+	iod_fp_free(&d->fp);
+	if (d->buf)
+		munmap(d->buf, d->len);
+	d->buf = NULL;
+}
+
+int64_t iod_dirty_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
+			  uint64_t page_size, uint32_t flags,
+			  struct iod_bitmap_buf *b, char *report, size_t rlen)
+{
+	int64_t wrong;
+	int rc;
+
+	iod_bitmap_buf_zero(b);
+	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, page_size,
+				  b->data, flags);
+	if (rc)
+		return rc;
+	wrong = iod_fp_compare(&d->fp, iova, len, page_size, b->data, report,
+			       rlen);
+	if (wrong >= 0 && !iod_bitmap_buf_guards_ok(b, report, rlen))
+		wrong++;
+	return wrong;
+}
+
+int64_t iod_dirty_harvest_all(struct iod_dirty *d, uint64_t page_size,
+			      uint32_t flags, char *report, size_t rlen)
+{
+	struct iod_bitmap_buf b;
+	int64_t wrong;
+	int rc;
+
+	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(d->len, page_size), 0,
+				  0);
+	if (rc)
+		return rc;
+	wrong = iod_dirty_harvest(d, d->iova, d->len, page_size, flags, &b,
+				  report, rlen);
+	iod_bitmap_buf_free(&b);
+	return wrong;
+}

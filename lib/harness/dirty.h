@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A dirty-tracking test bench: the target device attached to a dirty HWPT
+ * on its IOAS, a buffer mapped at an IOVA, the DMA engine, and the
+ * footprint model of what the engine wrote. Used by suites/dirty.
+ */
+#ifndef IODIRTY_DIRTY_H
+#define IODIRTY_DIRTY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/bitmap_buf.h"
+#include "engine/engine.h"
+#include "model/footprint.h"
+#include "model/space.h"
+#include "harness/target.h"
+
+struct iod_dirty_opts {
+	uint64_t buf_len;	/* bytes mapped (rounded up to 2 MiB if huge) */
+	bool huge;		/* huge-page memory, huge IOPTEs */
+	bool base_pages;	/* IOMMU_OPTION_HUGE_PAGES=0 before mapping */
+	bool enable;		/* turn tracking on at the end of set-up */
+	uint32_t mock_flags;	/* extra MOCK_FLAGS_DEVICE_* */
+	/*
+	 * Where the profile says the IOMMU cannot track dirty pages: check
+	 * that, then build the bench on a plain HWPT (the device attached to
+	 * its IOAS) so DMA and data are still proven; `tracking` stays false.
+	 */
+	bool plain_if_incapable;
+};
+
+struct iod_dirty {
+	struct iod_target t;
+	struct iod_space space;
+	struct iod_engine engine;
+	struct iod_fp fp;	/* over [iova, +len) at `leaf` */
+	uint32_t hwpt_id;	/* the dirty HWPT the device is attached to */
+	void *buf;
+	uint64_t len;
+	uint64_t iova;
+	uint64_t leaf;		/* IOPTE size of the mapping */
+	uint64_t base_leaf;	/* the profile's dirty.leaf */
+	bool huge;
+	bool tracking;		/* hwpt_id is a dirty-tracking HWPT */
+};
+
+/*
+ * Build the bench. 0 on success. -EOPNOTSUPP when the profile says this
+ * IOMMU cannot track dirty pages: the dirty allocation has then been
+ * checked to fail exactly as the profile says, and `why` is the SKIP
+ * reason (with plain_if_incapable the bench is built on a plain HWPT
+ * instead, and 0 is returned). Any other -errno: `why` says what failed.
+ */
+int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		    char *why, size_t len);
+void iod_dirty_teardown(struct iod_dirty *d);
+
+/*
+ * Harvest [iova, +len) at page_size with `flags` into b (zeroed first) and
+ * compare it with the footprint: the number of wrong bits (0: exact), or
+ * the ioctl's -errno. On a mismatch or a touched guard, `report` says
+ * where (a touched guard counts as one wrong bit).
+ */
+int64_t iod_dirty_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
+			  uint64_t page_size, uint32_t flags,
+			  struct iod_bitmap_buf *b, char *report, size_t rlen);
+
+/* Harvest the whole buffer with a fresh bitmap buffer at `page_size`. */
+int64_t iod_dirty_harvest_all(struct iod_dirty *d, uint64_t page_size,
+			      uint32_t flags, char *report, size_t rlen);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The environment a suite program runs in, from environment variables set
+ * by the runner (make lab sets them for every lab flavour):
+ *
+ *   IODIRTY_PROFILE    profile file of the IOMMU under test (required)
+ *   IODIRTY_VFIO_CDEV  /dev/vfio/devices/vfioN of the device bound to
+ *                      vfio-pci (required when the profile's device is
+ *                      vfio-pci)
+ *   IODIRTY_DEVICES    "NAME=CDEV NAME=CDEV ...": the cdevs of named
+ *                      devices (e.g. edu=/dev/vfio/devices/vfio0
+ *                      nvme=/dev/vfio/devices/vfio1); an engine "X" or
+ *                      "X-anything" drives the device named X (optional)
+ *   IODIRTY_FLAVOUR    a name for the run, for messages (optional)
+ */
+#ifndef IODIRTY_ENV_H
+#define IODIRTY_ENV_H
+
+#include "profile/profile.h"
+
+struct iod_env {
+	struct iod_profile *profile;
+	const char *flavour;
+	const char *vfio_cdev;
+};
+
+extern struct iod_env iod_env;
+
+/*
+ * Load the environment; on bad input print one clear error and exit(1).
+ * Listing or help (-l, -h) needs no profile.
+ */
+void iod_env_load(int argc, char **argv);
+
+/* Expected outcome for a profile key: 0 or a positive errno; aborts if unset. */
+int iod_expect(const char *key);
+
+/* The cdev of the device named `name` in IODIRTY_DEVICES, or NULL. */
+const char *iod_env_device(const char *name);
+
+/*
+ * The cdev the engine `engine` drives: the device named after the engine
+ * (up to its first '-') if IODIRTY_DEVICES has one, else IODIRTY_VFIO_CDEV.
+ * NULL engine: IODIRTY_VFIO_CDEV.
+ */
+const char *iod_env_engine_cdev(const char *engine);
+
+/* The profile's device is a mock device (else a PCI device via VFIO). */
+int iod_env_is_mock(void);
+
+#endif

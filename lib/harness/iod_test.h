@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Glue between the suites and the kernel's kselftest harness: the run's
+ * environment (profile, device), expected outcomes from the profile, and
+ * XFAIL for known kernel bugs named in the profile.
+ *
+ * A suite program includes this instead of kselftest_harness.h and ends with
+ * IOD_HARNESS_MAIN.
+ */
+#ifndef IODIRTY_IOD_TEST_H
+#define IODIRTY_IOD_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "harness/env.h"
+#include "profile/profile.h"
+#include "model/rand.h"
+#include "harness/target.h"
+#include "engine/engine.h"
+#include "harness/dirty.h"
+#include "harness/kmsg.h"
+
+/* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
+#define IOD_ASSERT_ERR(e, rc) do { \
+	int __want = -(e), __got = (rc); \
+	if (__want != __got) \
+		TH_LOG("expected %s, the kernel returned %s", \
+		       iod_errno_name(e), iod_errno_name(-__got)); \
+	ASSERT_EQ(__want, __got); \
+} while (0)
+
+/* Fail unless rc is the outcome the profile states for `key`. */
+#define IOD_ASSERT_OUTCOME(key, rc) do { \
+	int __e = iod_expect(key); \
+	int __got2 = (rc); \
+	if (-__e != __got2) \
+		TH_LOG("profile %s says %s = %s, the kernel returned %s", \
+		       iod_profile_path(iod_env.profile), key, \
+		       iod_errno_name(__e), iod_errno_name(-__got2)); \
+	ASSERT_EQ(-__e, __got2); \
+} while (0)
+
+/*
+ * Report the case as an expected failure (a known kernel bug) and run
+ * statement (usually "return"). Reported as "ok N name # XFAIL reason".
+ */
+#define IOD_XFAIL(statement, fmt, ...) do { \
+	snprintf(_metadata->results->reason, \
+		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	_metadata->exit_code = KSFT_XFAIL; \
+	_metadata->trigger = 0; \
+	statement; \
+} while (0)
+
+/*
+ * When `misbehaved` is true and the profile names a known kernel bug for
+ * case_id, end the case as XFAIL naming the bug (the fixing commit, or
+ * "unfixed"). Otherwise fall through to the case's own assertions, so a
+ * fixed kernel passes and an unexpected failure still fails.
+ */
+#define IOD_XFAIL_IF_KNOWN_BUG(misbehaved, case_id) do { \
+	const char *__bug = iod_profile_known_bug(iod_env.profile, case_id); \
+	if ((misbehaved) && __bug) \
+		IOD_XFAIL(return, "known kernel bug (%s): %s", case_id, \
+			  __bug); \
+} while (0)
+
+/*
+ * The same for a defect of the emulated hardware a lab flavour runs on (the
+ * profile's lab_defect.<case_id>): XFAIL naming it, never a PASS.
+ */
+#define IOD_XFAIL_IF_LAB_DEFECT(misbehaved, case_id) do { \
+	const char *__d = iod_profile_lab_defect(iod_env.profile, case_id); \
+	if ((misbehaved) && __d) \
+		IOD_XFAIL(return, "emulated hardware defect (%s): %s", \
+			  case_id, __d); \
+} while (0)
+
+/* In a fixture set-up: open the environment's target, or fail saying why. */
+#define IOD_TARGET_OPEN(t) do { \
+	char __why[256] = ""; \
+	ASSERT_EQ(0, iod_target_open((t), 0, __why, sizeof(__why))) \
+		TH_LOG("%s", __why); \
+} while (0)
+
+/* SKIP a case that needs a plain HWPT where the profile says none can be had. */
+#define IOD_NEED_PLAIN_HWPT() do { \
+	if (iod_expect("alloc.plain")) \
+		SKIP(return, "the profile says plain HWPT allocation fails here (alloc.plain = %s)", \
+		     iod_errno_name(iod_expect("alloc.plain"))); \
+} while (0)
+
+/*
+ * In a fixture set-up: build the dirty bench; SKIP where the profile says
+ * the IOMMU cannot track (after checking the allocation fails as it says).
+ */
+#define IOD_DIRTY_SETUP(d, opts) do { \
+	char __why[384] = ""; \
+	int __rc = iod_dirty_setup((d), (opts), __why, sizeof(__why)); \
+	if (__rc == -EOPNOTSUPP) \
+		SKIP(return, "%s", __why); \
+	ASSERT_EQ(0, __rc) TH_LOG("%s", __why); \
+} while (0)
+
+/* Harvest the whole buffer at page_size: it must match the footprint. */
+#define IOD_ASSERT_HARVEST(d, page_size, flags) do { \
+	char __rep[512] = ""; \
+	int64_t __w = iod_dirty_harvest_all((d), (page_size), (flags), \
+					    __rep, sizeof(__rep)); \
+	ASSERT_EQ(0, __w) TH_LOG("harvest at page size %llu: %s", \
+				 (unsigned long long)(page_size), \
+				 __w < 0 ? iod_errno_name((int)-__w) : __rep); \
+} while (0)
+
+/*
+ * Nothing alarming in the kernel log since kfd = iod_kmsg_open(): no
+ * sanitizer report, no warning. Closes kfd.
+ */
+#define IOD_ASSERT_NO_SPLAT(kfd) do { \
+	char __line[512] = ""; \
+	bool __bad = iod_kmsg_splat((kfd), __line, sizeof(__line)); \
+	if ((kfd) >= 0) \
+		close(kfd); \
+	ASSERT_FALSE(__bad) TH_LOG("the kernel logged: %s", __line); \
+} while (0)
+
+#define IOD_HARNESS_MAIN \
+	int main(int argc, char **argv) \
+	{ \
+		iod_engine_take_arg(&argc, argv); \
+		iod_seed_take_arg(&argc, argv); \
+		iod_env_load(argc, argv); \
+		return test_harness_run(argc, argv); \
+	}
+
+#endif
