@@ -40,7 +40,6 @@
 #include "profile/profile.h"
 #include "util.h"
 
-
 #define CHUNK		(64 * M)	/* one buffer, mapped repeatedly */
 #define MIN_REPS	3
 #define ONE_IN		100		/* ~1%: one leaf in ONE_IN */

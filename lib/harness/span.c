@@ -10,7 +10,6 @@
 #include "harness/span.h"
 #include "util.h"
 
-
 /* What the IOAS allows, for a SKIP reason. */
 static void describe_ranges(struct iod_dirty *d, char *buf, size_t len)
 {

@@ -22,7 +22,6 @@
 #include "profile/profile.h"
 #include "util.h"
 
-
 enum iod_ktype {
 	IOD_KT_STRING,
 	IOD_KT_ENUM,
@@ -1190,6 +1189,56 @@ const char *iod_profile_enum(const struct iod_profile *p, const char *key)
 	schema_require(__func__, key, IOD_KT_ENUM);
 	e = p ? entry_find(p, key) : NULL;
 	return e ? e->value : NULL;
+}
+
+bool iod_profile_enum_is(const struct iod_profile *p, const char *key,
+			 const char *value)
+{
+	const struct iod_key *k = schema_require(__func__, key, IOD_KT_ENUM);
+	const char *v;
+	size_t i;
+
+	for (i = 0; k->allowed[i]; i++)
+		if (!strcmp(k->allowed[i], value))
+			break;
+	if (!k->allowed[i]) {
+		fprintf(stderr, "%s: '%s' is not a value of %s\n", __func__,
+			value, key);
+		abort();
+	}
+	v = iod_profile_enum(p, key);
+	return v && !strcmp(v, value);
+}
+
+/* Enumerated values that stand for an errno (value, errno; 0: success). */
+static const struct {
+	const char *key, *value;
+	int err;
+} iod_enum_errnos[] = {
+	{ "dirty.unpinnable_bitmap", "dropped", 0 },
+	{ "dirty.unpinnable_bitmap", "enomem", ENOMEM },
+	{ "dirty.unpinnable_bitmap", "efault", EFAULT },
+};
+
+int iod_profile_enum_errno(const struct iod_profile *p, const char *key)
+{
+	const char *v = iod_profile_enum(p, key);
+	bool known = false;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(iod_enum_errnos); i++) {
+		if (strcmp(iod_enum_errnos[i].key, key))
+			continue;
+		known = true;
+		if (v && !strcmp(iod_enum_errnos[i].value, v))
+			return iod_enum_errnos[i].err;
+	}
+	if (!known) {
+		fprintf(stderr, "%s: the values of %s name no errno\n",
+			__func__, key);
+		abort();
+	}
+	return -1;
 }
 
 unsigned long long iod_profile_uint(const struct iod_profile *p,

@@ -43,6 +43,7 @@
 #ifndef IODIRTY_PROFILE_H
 #define IODIRTY_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -122,6 +123,20 @@ int iod_profile_errno(const struct iod_profile *p, const char *key);
 
 /* Value of an enumerated key, or NULL if unset. Aborts if not an enum key. */
 const char *iod_profile_enum(const struct iod_profile *p, const char *key);
+
+/*
+ * Is enumerated @key set to @value? false when unset. Aborts if @key is not
+ * an enum key or @value is not one of its values, so a typo fails loudly.
+ */
+bool iod_profile_enum_is(const struct iod_profile *p, const char *key,
+			 const char *value);
+
+/*
+ * The errno the value of enumerated @key stands for in the schema (0 for a
+ * value that succeeds), or -1 if unset. Aborts if @key's values name no
+ * errno.
+ */
+int iod_profile_enum_errno(const struct iod_profile *p, const char *key);
 
 /* Value of an unsigned key, or @def if unset. Aborts if not a uint key. */
 unsigned long long iod_profile_uint(const struct iod_profile *p,

@@ -8,7 +8,6 @@
 #include "sentinel.h"
 #include "util.h"
 
-
 #define MARKER		"iodirty: "
 #define MARKER_BEGIN	"iodirty: begin "
 #define MARKER_END	"iodirty: end "

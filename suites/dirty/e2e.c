@@ -18,7 +18,6 @@
 #include "model/rand.h"
 #include "util.h"
 
-
 /* Slots the buffer is cut into: one write inside each chosen slot. */
 #define MAX_WRITES 8
 

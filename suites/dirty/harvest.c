@@ -13,7 +13,6 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-
 FIXTURE(harvest) {
 	struct iod_dirty d;
 	uint64_t seed;

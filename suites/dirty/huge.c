@@ -16,7 +16,6 @@
 #include "uapi/iommufd.h"
 #include "util.h"
 
-
 /* Bits set in bytes [0, nbytes) of b from bit `from` to bit `to`. */
 static uint64_t bits_set(const uint8_t *b, uint64_t from, uint64_t to)
 {

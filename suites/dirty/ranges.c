@@ -22,7 +22,6 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-
 /*
  * The smallest range step every harvest here may use: the page size, the
  * IOAS alignment (the kernel's rule for iova and length) and the leaf (a

@@ -23,7 +23,6 @@
 #include "harness/span.h"
 #include "util.h"
 
-
 /*
  * f38044e5ef58 vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps (6.1)
  *

@@ -22,7 +22,6 @@
 #include "harness/regress.h"
 #include "util.h"
 
-
 /* ECAP bits (VT-d spec 11.4.3). */
 #define VTD_ECAP_SMTS	(1ull << 43)
 #define VTD_ECAP_SLADS	(1ull << 45)

@@ -26,7 +26,6 @@
 #include "harness/span.h"
 #include "util.h"
 
-
 /*
  * Bitmap window edges. The first window is 512 pinned pages from the
  * bitmap's start; a span starts `prefix` bytes before a leaf-aligned base,

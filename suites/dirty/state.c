@@ -17,7 +17,6 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-
 /* The profile's dirty.get_while_disabled, or NULL if it states none. */
 static const char *off_rule(void)
 {

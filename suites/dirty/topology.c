@@ -19,7 +19,6 @@
 #include "uapi/mock.h"
 #include "util.h"
 
-
 FIXTURE(topology) {
 	struct iod_dirty d;
 	struct iod_target t2;	/* d.t with a second mock device's ids */

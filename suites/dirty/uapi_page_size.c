@@ -16,7 +16,6 @@
 #include "harness/uapi_bench.h"
 #include "util.h"
 
-
 /* Does a harvest that starts in a hole report nothing (and clear nothing)? */
 static bool hole_stops(void)
 {

@@ -16,7 +16,6 @@
 #include "harness/uapi_bench.h"
 #include "util.h"
 
-
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
 IOD_UAPI_FIXTURE(uapi);
 

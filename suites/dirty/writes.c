@@ -14,7 +14,6 @@
 #include "uapi/iommufd.h"
 #include "util.h"
 
-
 FIXTURE(writes) {
 	struct iod_dirty d;
 	uint64_t leaf;
