@@ -137,6 +137,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
 	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
+	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.
