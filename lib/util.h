@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small words every layer uses: sizes, array length, min/max of 64-bit
- * values, the host page size. Header only.
+ * Small words every layer uses: sizes, array length, rounding up a
+ * division, min/max of 64-bit values, the host page size. Header only.
  */
 #ifndef IODIRTY_UTIL_H
 #define IODIRTY_UTIL_H
@@ -16,6 +16,11 @@
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* n / d rounded up, for d > 0 (the kernel's DIV_ROUND_UP). */
+#ifndef DIV_ROUND_UP
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #endif
 
 static inline uint64_t iod_max_u64(uint64_t a, uint64_t b)

@@ -15,7 +15,7 @@
  * whitespace; blank lines are ignored; every other line is `key = value` with
  * optional spaces around `=`. The value is the rest of the line, trimmed, and
  * may contain spaces and ':'. Keys are case-sensitive and come from a fixed
- * schema (see profile.c, or iod_profile_schema_dump()); unknown keys,
+ * schema (see schema.c, or iod_profile_schema_dump()); unknown keys,
  * duplicates, bad values and missing required keys are load errors.
  *
  * A key may carry a kernel release range, for answers that changed between
@@ -133,8 +133,9 @@ bool iod_profile_enum_is(const struct iod_profile *p, const char *key,
 
 /*
  * The errno the value of enumerated @key stands for in the schema (0 for a
- * value that succeeds), or -1 if unset. Aborts if @key's values name no
- * errno.
+ * value that succeeds, as dirty.set_reserved = ignored; EOPNOTSUPP for
+ * rejected), or -1 if unset. Aborts if @key is not an enum key whose values
+ * are outcomes.
  */
 int iod_profile_enum_errno(const struct iod_profile *p, const char *key);
 
@@ -164,9 +165,19 @@ const char *iod_profile_lab_defect(const struct iod_profile *p,
 const char *iod_known_bug_split(const char *value, char *commit,
 				size_t commitlen);
 
-/* Errno names used by profiles. "0" and "ok" map to 0; -1 if unknown. */
+/*
+ * The errno a profile names: "0" and "ok" map to 0, the profile's errno
+ * names (EINVAL, EOPNOTSUPP, ..., the list iod_profile_schema_dump() prints)
+ * to their value; -1 for anything else, numbers included.
+ */
 int iod_errno_from_name(const char *name);
-/* "EINVAL", ...; "0" for 0; "E?" for a number outside the profile set. */
+/*
+ * A name for any errno, for messages: "0" for 0, the profile's spelling for
+ * the profile's errnos, glibc's name for the others (strerrorname_np(),
+ * "ETIMEDOUT"), and "E#N" for a number glibc has no name for (a negative
+ * one, say). The "E#N" text lives in a thread-local buffer that the fifth
+ * such call after it reuses.
+ */
 const char *iod_errno_name(int e);
 
 /* Print the schema (key, type, required, allowed values, help) to @f. */

@@ -35,39 +35,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "text.h"
+
 #define IOD_EXCERPT_FOLLOW	25
 #define IOD_EXCERPT_MAX		200
 #define IOD_TRACE_LOOKBACK	30
 
 /* The synthetic program that holds splats printed outside every program. */
 #define IOD_BOOT_NAME		"lab/boot"
-
-/* A growable array of NUL-terminated lines. Zero-initialise before use. */
-struct collect_lines {
-	char **v;
-	size_t n, cap;
-};
-
-void collect_lines_push(struct collect_lines *l, const char *s, size_t len);
-void collect_lines_free(struct collect_lines *l);
-
-/*
- * Read @path into @out, one entry a line, without the line ends (trailing
- * '\r' are stripped too). Returns 0, or -1 with errno set.
- */
-int collect_lines_read(const char *path, struct collect_lines *out);
-
-/* Strip trailing '\n' and '\r' from @s (of length @len); returns new length. */
-size_t collect_chomp(char *s, size_t len);
-
-void *collect_xrealloc(void *p, size_t size);
-char *collect_xstrdup(const char *s);
-
-/*
- * A program name is "suite/program": exactly one '/', both parts non-empty,
- * made of [A-Za-z0-9_.-], and neither part "." or "..".
- */
-bool iod_program_name_valid(const char *name);
 
 /* What one console line is, as far as the sentinel is concerned. */
 enum iod_line_kind {

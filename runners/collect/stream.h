@@ -42,7 +42,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sentinel.h"
+#include "text.h"
 
 struct iod_program {
 	char *name;		/* "suite/program" */

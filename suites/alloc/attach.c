@@ -23,8 +23,8 @@ FIXTURE_TEARDOWN(attach)
 	iod_target_close(&self->t);
 }
 
-/* A dirty HWPT, or SKIP saying why this target cannot have one. */
-#define NEED_DIRTY_HWPT(t, hwpt) do { \
+/* Allocate a dirty HWPT, or SKIP saying why this target cannot have one. */
+#define ALLOC_DIRTY_HWPT_OR_SKIP(t, hwpt) do { \
 	if (iod_expect("alloc.dirty")) \
 		SKIP(return, "the profile says this IOMMU cannot track dirty pages (alloc.dirty = %s): there is no dirty HWPT to attach", \
 		     iod_errno_name(iod_expect("alloc.dirty"))); \
@@ -37,7 +37,7 @@ TEST_F(attach, dirty_to_capable)
 {
 	uint32_t hwpt;
 
-	NEED_DIRTY_HWPT(&self->t, hwpt);
+	ALLOC_DIRTY_HWPT_OR_SKIP(&self->t, hwpt);
 	IOD_ASSERT_OUTCOME("attach.dirty", iod_target_attach(&self->t, hwpt));
 }
 
@@ -52,7 +52,7 @@ TEST_F(attach, dirty_to_incapable)
 
 	if (iod_profile_errno(iod_env.profile, "attach.dirty_to_incapable") < 0)
 		SKIP(return, "the profile states no attach.dirty_to_incapable: this target has no dirty-incapable device beside a capable one");
-	NEED_DIRTY_HWPT(&self->t, hwpt);
+	ALLOC_DIRTY_HWPT_OR_SKIP(&self->t, hwpt);
 	if (!self->t.mock)
 		SKIP(return, "only the mock can create a dirty-incapable device on demand");
 	ASSERT_EQ(0, iod_mock_dev_create(self->t.fd, self->t.ioas_id,
@@ -96,7 +96,7 @@ TEST_F(attach, replace_plain_dirty_plain)
 {
 	uint32_t plain, dirty;
 
-	NEED_DIRTY_HWPT(&self->t, dirty);
+	ALLOC_DIRTY_HWPT_OR_SKIP(&self->t, dirty);
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->t.ioas_id, 0, &plain));
 	IOD_ASSERT_ERR(0, iod_target_attach(&self->t, plain));

@@ -7,15 +7,18 @@
 #include <string.h>
 
 #include "harness/iod_test.h"
+#include "harness/rules.h"
 #include "uapi/iommufd.h"
 #include "harness/target.h"
+#include "util.h"
 
 /* Bits of the VT-d extended capability register (VT-d spec 11.4.3). */
 #define VTD_ECAP_SMTS	(1ull << 43)
 #define VTD_ECAP_SLADS	(1ull << 45)
 #define VTD_ECAP_SMPWC	(1ull << 48)
 
-static uint32_t hw_info_type_value(const char *name)
+/* The IOMMU_HW_INFO_TYPE_* the profile's hw_info.type names. */
+static uint32_t profile_hw_info_type(void)
 {
 	static const struct { const char *name; uint32_t v; } map[] = {
 		{ "none", IOMMU_HW_INFO_TYPE_NONE },
@@ -26,8 +29,8 @@ static uint32_t hw_info_type_value(const char *name)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i].name, name))
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (iod_rule_is("hw_info.type", map[i].name))
 			return map[i].v;
 	return UINT32_MAX;
 }
@@ -49,19 +52,19 @@ FIXTURE_TEARDOWN(hw_info)
 /* The data type and the dirty capability are what the profile states. */
 TEST_F(hw_info, type_and_dirty_capability)
 {
-	const char *want_type = iod_profile_enum(iod_env.profile, "hw_info.type");
-	const char *cap = iod_profile_enum(iod_env.profile, "cap.dirty_tracking");
 	uint64_t caps = ~0ull;
 	uint32_t type = ~0u;
 
 	ASSERT_EQ(0, iod_get_hw_info(self->t.fd, self->t.dev_id, NULL, 0,
 				     &type, &caps, NULL));
-	EXPECT_EQ(hw_info_type_value(want_type), type)
-		TH_LOG("profile says hw_info.type = %s", want_type);
-	EXPECT_EQ(!strcmp(cap, "required"),
+	EXPECT_EQ(profile_hw_info_type(), type)
+		TH_LOG("profile says hw_info.type = %s",
+		       iod_rule("hw_info.type", "unset"));
+	EXPECT_EQ(iod_rule_is("cap.dirty_tracking", "required"),
 		  !!(caps & IOMMU_HW_CAP_DIRTY_TRACKING))
 		TH_LOG("profile says cap.dirty_tracking = %s, out_capabilities = 0x%llx",
-		       cap, (unsigned long long)caps);
+		       iod_rule("cap.dirty_tracking", "unset"),
+		       (unsigned long long)caps);
 	/* Only capability bits the uAPI defines may be set. */
 	EXPECT_EQ(0, caps & ~(uint64_t)(IOMMU_HW_CAP_DIRTY_TRACKING |
 				       IOMMU_HW_CAP_PCI_PASID_EXEC |

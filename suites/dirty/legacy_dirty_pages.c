@@ -21,15 +21,17 @@
 #include <linux/vfio.h>
 
 #include "harness/iod_test.h"
+#include "harness/rules.h"
 #include "drivers/edu/edu.h"
 #include "uapi/vfio_group.h"
+#include "util.h"
 
 #define NPAGES		16	/* pages of the target mapping (< 64) */
 #define CANARY		0x5a
 #define GUARD		0xa5a5a5a5a5a5a5a5ull
 #define GAP		(2ull << 20)	/* between the mappings */
 #define BM_WORDS	16	/* bitmap buffer, in u64 words */
-#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define KEY_LEN		48
 
 FIXTURE(legacy) {
 	int group_fd;
@@ -46,9 +48,12 @@ FIXTURE(legacy) {
 	uint64_t written;	/* target pages written since the last report */
 	int dirty_want;		/* profile: DIRTY_PAGES outcome, -1 unset */
 	int unmap_want;		/* profile: unmap-with-bitmap outcome */
-	const char *report;	/* profile: all_pinned | written */
-	const char *mig_cap;	/* profile: reported | absent */
-	char key[64];
+	struct {		/* the variant's profile keys, vfio.<keys>.* */
+		char dirty_pages[KEY_LEN];
+		char unmap_dirty[KEY_LEN];
+		char dirty_report[KEY_LEN];	/* all_pinned | written */
+		char migration_cap[KEY_LEN];	/* reported | absent */
+	} key;
 };
 
 FIXTURE_VARIANT(legacy) {
@@ -66,11 +71,11 @@ FIXTURE_VARIANT_ADD(legacy, compat) {
 	.keys = "compat",
 };
 
-static const char *vkey(FIXTURE_DATA(legacy) *self,
-			const FIXTURE_VARIANT(legacy) *v, const char *what)
+/* The profile key vfio.<keys>.@what of variant @v, into @key. */
+static void variant_key(char key[KEY_LEN], const FIXTURE_VARIANT(legacy) *v,
+			const char *what)
 {
-	snprintf(self->key, sizeof(self->key), "vfio.%s.%s", v->keys, what);
-	return self->key;
+	snprintf(key, KEY_LEN, "vfio.%s.%s", v->keys, what);
 }
 
 static const char *profile_path(void)
@@ -90,8 +95,7 @@ FIXTURE_SETUP(legacy)
 		cdev = iod_env.vfio_cdev;
 	if (iod_env_is_mock() || !cdev || !*cdev)
 		SKIP(return, "no VFIO device on this target (profile %s, device = %s): the legacy container needs a PCI device in an IOMMU group",
-		     profile_path(),
-		     iod_profile_enum(iod_env.profile, "device"));
+		     profile_path(), iod_rule("device", "unset"));
 
 	ASSERT_EQ(0, iod_vfio_cdev_bdf(cdev, self->bdf, sizeof(self->bdf)))
 		TH_LOG("no PCI device behind %s: %s", cdev, strerror(errno));
@@ -123,14 +127,14 @@ FIXTURE_SETUP(legacy)
 	ASSERT_EQ(0, iod_vfio_group_status(self->group_fd, &flags));
 	ASSERT_TRUE(flags & VFIO_GROUP_FLAGS_CONTAINER_SET);
 
+	variant_key(self->key.dirty_pages, variant, "dirty_pages");
+	variant_key(self->key.unmap_dirty, variant, "unmap_dirty");
+	variant_key(self->key.dirty_report, variant, "dirty_report");
+	variant_key(self->key.migration_cap, variant, "migration_cap");
 	self->dirty_want = iod_profile_errno(iod_env.profile,
-					     vkey(self, variant, "dirty_pages"));
+					     self->key.dirty_pages);
 	self->unmap_want = iod_profile_errno(iod_env.profile,
-					     vkey(self, variant, "unmap_dirty"));
-	self->report = iod_profile_enum(iod_env.profile,
-					vkey(self, variant, "dirty_report"));
-	self->mig_cap = iod_profile_enum(iod_env.profile,
-					 vkey(self, variant, "migration_cap"));
+					     self->key.unmap_dirty);
 }
 
 FIXTURE_TEARDOWN(legacy)
@@ -219,27 +223,42 @@ static void legacy_up(struct __test_metadata *_metadata,
 				iod_errno_name(-rc));
 }
 
-#define UP(type) do { \
+/* legacy_up() with IOMMU @type; the case ends if it failed or skipped. */
+#define SET_UP_IOMMU_OR_RETURN(type) do { \
 	legacy_up(_metadata, self, variant, (type)); \
 	if (_metadata->exit_code) \
 		return; \
 } while (0)
 
-/* Cases about what a report holds need the profile to say it. */
-#define NEED_DIRTY_KEYS() do { \
-	if (self->dirty_want < 0) \
+/* SKIP the case naming @key, a key the profile does not state; NULL: go on. */
+#define SKIP_IF_UNSTATED(key) do { \
+	const char *__unstated = (key); \
+	if (__unstated) \
 		SKIP(return, "profile %s does not state %s", profile_path(), \
-		     vkey(self, variant, "dirty_pages")); \
-	if (!self->dirty_want && !self->report) \
-		SKIP(return, "profile %s does not state %s", profile_path(), \
-		     vkey(self, variant, "dirty_report")); \
+		     __unstated); \
 } while (0)
 
-#define NEED_UNMAP_KEY() do { \
-	if (self->unmap_want < 0) \
-		SKIP(return, "profile %s does not state %s", profile_path(), \
-		     vkey(self, variant, "unmap_dirty")); \
-} while (0)
+/* @key when the profile does not state enumerated rule @key, else NULL. */
+static const char *unstated_rule(const char *key)
+{
+	return iod_rule(key, NULL) ? NULL : key;
+}
+
+/* The key a case about what a report holds needs and lacks, or NULL. */
+static const char *unstated_report_key(FIXTURE_DATA(legacy) *self)
+{
+	if (self->dirty_want < 0)
+		return self->key.dirty_pages;
+	if (!self->dirty_want)
+		return unstated_rule(self->key.dirty_report);
+	return NULL;
+}
+
+/* The key a case about unmap-with-bitmap needs and lacks, or NULL. */
+static const char *unstated_unmap_key(FIXTURE_DATA(legacy) *self)
+{
+	return self->unmap_want < 0 ? self->key.unmap_dirty : NULL;
+}
 
 /* The byte the device writes at offset i of a DMA with seed s. */
 static uint8_t pattern(uint8_t s, uint64_t i)
@@ -271,46 +290,44 @@ static int dev_write_at(FIXTURE_DATA(legacy) *self, uint64_t base_iova,
 	return 0;
 }
 
-/* A device write into the target; records the pages it touches. */
-static int dev_write(FIXTURE_DATA(legacy) *self, uint64_t off, uint32_t len,
-		     uint8_t s)
+/* A device write into the target, which must succeed; records its pages. */
+static void assert_dev_write(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(legacy) *self, uint64_t off,
+			     uint32_t len, uint8_t s)
 {
 	uint64_t p;
 	int rc = dev_write_at(self, self->target_iova, self->shadow, off, len,
 			      s);
 
-	if (rc)
-		return rc;
+	ASSERT_EQ(0, rc) TH_LOG("edu DMA to target+0x%llx: %s",
+				(unsigned long long)off, iod_errno_name(-rc));
 	for (p = off / self->pgsize; p <= (off + len - 1) / self->pgsize; p++)
 		self->written |= 1ull << p;
-	return 0;
 }
-
-#define DEV_WRITE(off, len, s) do { \
-	int __rc = dev_write(self, (off), (len), (s)); \
-	ASSERT_EQ(0, __rc) TH_LOG("edu DMA to target+0x%llx: %s", \
-				  (unsigned long long)(off), \
-				  iod_errno_name(-__rc)); \
-} while (0)
 
 /* Memory holds exactly what the device wrote, canary everywhere else. */
-static int64_t first_mismatch(const uint8_t *mem, const uint8_t *want,
-			      uint64_t len)
+static void assert_memory_holds(struct __test_metadata *_metadata,
+				const uint8_t *mem, const uint8_t *want,
+				uint64_t len)
 {
+	int64_t at = -1;
 	uint64_t i;
 
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len && at < 0; i++)
 		if (mem[i] != want[i])
-			return (int64_t)i;
-	return -1;
+			at = (int64_t)i;
+	ASSERT_EQ(-1, at) TH_LOG("byte 0x%llx is 0x%02x, the device wrote 0x%02x there",
+		(unsigned long long)at, mem[at < 0 ? 0 : at],
+		want[at < 0 ? 0 : at]);
 }
 
-#define ASSERT_DATA(mem, want, len) do { \
-	int64_t __at = first_mismatch((mem), (want), (len)); \
-	ASSERT_EQ(-1, __at) TH_LOG("byte 0x%llx is 0x%02x, the device wrote 0x%02x there", \
-		(unsigned long long)__at, (mem)[__at < 0 ? 0 : __at], \
-		(want)[__at < 0 ? 0 : __at]); \
-} while (0)
+/* The target holds exactly what the device wrote there. */
+static void assert_target_data(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(legacy) *self)
+{
+	assert_memory_holds(_metadata, self->target, self->shadow,
+			    self->target_len);
+}
 
 /* The target's bits a report must hold, as the profile says. */
 static uint64_t want_bits(FIXTURE_DATA(legacy) *self, unsigned int npages,
@@ -318,62 +335,63 @@ static uint64_t want_bits(FIXTURE_DATA(legacy) *self, unsigned int npages,
 {
 	uint64_t all = npages >= 64 ? ~0ull : (1ull << npages) - 1;
 
-	if (!strcmp(self->report, "all_pinned"))
+	if (iod_rule_is(self->key.dirty_report, "all_pinned"))
 		return all;
 	return written & all;
 }
 
-/* START as the profile says; true when the interface is offered. */
-static bool legacy_start(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(legacy) *self,
-			 const FIXTURE_VARIANT(legacy) *variant)
+/*
+ * START, which must end as the profile says; true when the interface is
+ * offered.
+ */
+static bool start_as_profile_says(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(legacy) *self)
 {
 	int rc = iod_vfio_dirty_start(self->container_fd);
 
 	if (rc != -self->dirty_want)
 		TH_LOG("VFIO_IOMMU_DIRTY_PAGES START: profile %s says %s = %s",
-		       profile_path(), vkey(self, variant, "dirty_pages"),
+		       profile_path(), self->key.dirty_pages,
 		       iod_errno_name(self->dirty_want));
 	IOD_ASSERT_ERR(self->dirty_want, rc);
 	return !self->dirty_want;
 }
 
-#define START() legacy_start(_metadata, self, variant)
-
 /*
  * GET_BITMAP over the whole target into a zeroed word with guard words
- * after it: the word must be `want`, the guards untouched.
+ * after it: the word must be @want, the guards untouched.
  */
-#define ASSERT_GET_TARGET(want) do { \
-	uint64_t __bm[BM_WORDS]; \
-	unsigned int __i; \
-	int __rc; \
-	memset(__bm, 0, sizeof(__bm[0])); \
-	for (__i = 1; __i < BM_WORDS; __i++) \
-		__bm[__i] = GUARD; \
-	__rc = iod_vfio_dirty_get(self->container_fd, self->target_iova, \
-				  self->target_len, self->pgsize, __bm, \
-				  sizeof(__bm[0])); \
-	ASSERT_EQ(0, __rc) TH_LOG("GET_BITMAP: %s", iod_errno_name(-__rc)); \
-	ASSERT_EQ((uint64_t)(want), __bm[0]) \
-		TH_LOG("GET_BITMAP reported 0x%llx, %s %s wants 0x%llx", \
-		       (unsigned long long)__bm[0], \
-		       vkey(self, variant, "dirty_report"), self->report, \
-		       (unsigned long long)(want)); \
-	for (__i = 1; __i < BM_WORDS; __i++) \
-		ASSERT_EQ(GUARD, __bm[__i]) \
-			TH_LOG("GET_BITMAP wrote past its bitmap size (word %u)", __i); \
-} while (0)
+static void assert_report(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(legacy) *self, uint64_t want)
+{
+	uint64_t bm[BM_WORDS];
+	unsigned int i;
+	int rc;
+
+	memset(bm, 0, sizeof(bm[0]));
+	for (i = 1; i < BM_WORDS; i++)
+		bm[i] = GUARD;
+	rc = iod_vfio_dirty_get(self->container_fd, self->target_iova,
+				self->target_len, self->pgsize, bm,
+				sizeof(bm[0]));
+	ASSERT_EQ(0, rc) TH_LOG("GET_BITMAP: %s", iod_errno_name(-rc));
+	ASSERT_EQ(want, bm[0])
+		TH_LOG("GET_BITMAP reported 0x%llx, %s %s wants 0x%llx",
+		       (unsigned long long)bm[0], self->key.dirty_report,
+		       iod_rule(self->key.dirty_report, "unset"),
+		       (unsigned long long)want);
+	for (i = 1; i < BM_WORDS; i++)
+		ASSERT_EQ(GUARD, bm[i])
+			TH_LOG("GET_BITMAP wrote past its bitmap size (word %u)", i);
+}
 
 /* The migration capability is reported or not, as the profile says. */
 TEST_F(legacy, migration_cap)
 {
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!self->mig_cap)
-		SKIP(return, "profile %s does not state %s", profile_path(),
-		     vkey(self, variant, "migration_cap"));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	SKIP_IF_UNSTATED(unstated_rule(self->key.migration_cap));
 	ASSERT_TRUE(self->info.flags & VFIO_IOMMU_INFO_PGSIZES);
-	if (!strcmp(self->mig_cap, "absent")) {
+	if (iod_rule_is(self->key.migration_cap, "absent")) {
 		ASSERT_FALSE(self->info.has_migration)
 			TH_LOG("GET_INFO reports VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION; the profile says absent");
 		return;
@@ -395,9 +413,9 @@ TEST_F(legacy, start_get_stop)
 {
 	uint64_t bm = 0;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START()) {
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self)) {
 		IOD_ASSERT_ERR(self->dirty_want,
 			       iod_vfio_dirty_get(self->container_fd,
 						  self->target_iova,
@@ -409,7 +427,7 @@ TEST_F(legacy, start_get_stop)
 		return;
 	}
 	ASSERT_EQ(0, iod_vfio_dirty_start(self->container_fd));
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
 	ASSERT_EQ(0, iod_vfio_dirty_stop(self->container_fd));
 	ASSERT_EQ(0, iod_vfio_dirty_stop(self->container_fd));
 	/* vfio_iommu_type1_dirty_pages(): GET_BITMAP needs tracking on. */
@@ -425,8 +443,8 @@ TEST_F(legacy, get_not_started)
 {
 	uint64_t bm = 0;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
 	IOD_ASSERT_ERR(self->dirty_want ? self->dirty_want : EINVAL,
 		       iod_vfio_dirty_get(self->container_fd, self->target_iova,
 					  self->target_len, self->pgsize, &bm,
@@ -437,12 +455,12 @@ TEST_F(legacy, get_not_started)
 /* No device DMA at all: the report holds what the profile says. */
 TEST_F(legacy, no_writes)
 {
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
+	assert_target_data(_metadata, self);
 }
 
 /* The device only reads the target: nothing it did writes memory. */
@@ -450,17 +468,17 @@ TEST_F(legacy, device_reads)
 {
 	int rc;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
 	rc = iod_edu_read_from(&self->dev, self->target_iova, IOD_EDU_MAX_XFER);
 	ASSERT_EQ(0, rc) TH_LOG("edu read: %s", iod_errno_name(-rc));
 	rc = iod_edu_read_from(&self->dev, self->target_iova + 9 * self->pgsize,
 			       IOD_EDU_MAX_XFER);
 	ASSERT_EQ(0, rc) TH_LOG("edu read: %s", iod_errno_name(-rc));
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
+	assert_target_data(_metadata, self);
 }
 
 /*
@@ -469,15 +487,15 @@ TEST_F(legacy, device_reads)
  */
 TEST_F(legacy, device_writes)
 {
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	START();
-	DEV_WRITE(1 * self->pgsize + 8, 512, 0x11);
-	DEV_WRITE(6 * self->pgsize - 100, 300, 0x22);
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	start_as_profile_says(_metadata, self);
+	assert_dev_write(_metadata, self, 1 * self->pgsize + 8, 512, 0x11);
+	assert_dev_write(_metadata, self, 6 * self->pgsize - 100, 300, 0x22);
+	assert_target_data(_metadata, self);
 	if (self->dirty_want)
 		return;
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, self->written));
+	assert_report(_metadata, self, want_bits(self, NPAGES, self->written));
 }
 
 /*
@@ -486,34 +504,34 @@ TEST_F(legacy, device_writes)
  */
 TEST_F(legacy, second_get)
 {
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
-	DEV_WRITE(3 * self->pgsize, 1024, 0x33);
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, self->written));
+	assert_dev_write(_metadata, self, 3 * self->pgsize, 1024, 0x33);
+	assert_report(_metadata, self, want_bits(self, NPAGES, self->written));
 	self->written = 0;
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
-	DEV_WRITE(12 * self->pgsize + 2000, 64, 0x44);
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, self->written));
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
+	assert_dev_write(_metadata, self, 12 * self->pgsize + 2000, 64, 0x44);
+	assert_report(_metadata, self, want_bits(self, NPAGES, self->written));
+	assert_target_data(_metadata, self);
 }
 
 /* STOP forgets; a new START reports from then on. */
 TEST_F(legacy, stop_restart)
 {
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
-	DEV_WRITE(2 * self->pgsize, 256, 0x55);
+	assert_dev_write(_metadata, self, 2 * self->pgsize, 256, 0x55);
 	ASSERT_EQ(0, iod_vfio_dirty_stop(self->container_fd));
 	ASSERT_EQ(0, iod_vfio_dirty_start(self->container_fd));
 	self->written = 0;
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
-	DEV_WRITE(7 * self->pgsize + 4000, 90, 0x66);
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, self->written));
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
+	assert_dev_write(_metadata, self, 7 * self->pgsize + 4000, 90, 0x66);
+	assert_report(_metadata, self, want_bits(self, NPAGES, self->written));
+	assert_target_data(_metadata, self);
 }
 
 /* A mapping made while tracking runs is tracked too. */
@@ -524,9 +542,9 @@ TEST_F(legacy, map_after_start)
 	uint8_t *mem, *shadow;
 	int rc;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
 	len = 4 * self->pgsize;
 	mem = page_alloc(self->pgsize, len, CANARY);
@@ -541,7 +559,7 @@ TEST_F(legacy, map_after_start)
 				iod_errno_name(-rc));
 	rc = dev_write_at(self, iova, shadow, self->pgsize + 10, 100, 0x77);
 	ASSERT_EQ(0, rc) TH_LOG("edu DMA: %s", iod_errno_name(-rc));
-	ASSERT_DATA(mem, shadow, len);
+	assert_memory_holds(_metadata, mem, shadow, len);
 	rc = iod_vfio_dirty_get(self->container_fd, iova, len, self->pgsize,
 				bm, sizeof(bm[0]));
 	ASSERT_EQ(0, rc) TH_LOG("GET_BITMAP: %s", iod_errno_name(-rc));
@@ -563,11 +581,11 @@ TEST_F(legacy, get_spans_mappings)
 	uint64_t *bm, span, npages, nwords, bytes, i, stage_bit;
 	int rc;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	if (!START())
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	if (!start_as_profile_says(_metadata, self))
 		return;
-	DEV_WRITE(4 * self->pgsize, 128, 0x88);
+	assert_dev_write(_metadata, self, 4 * self->pgsize, 128, 0x88);
 	span = self->stage_iova + self->pgsize - self->target_iova;
 	npages = span / self->pgsize;
 	nwords = DIV_ROUND_UP(npages, 64);
@@ -586,7 +604,7 @@ TEST_F(legacy, get_spans_mappings)
 		bool set = bm[i / 64] >> (i % 64) & 1;
 		/* The device only read the staging page. */
 		bool want = i == stage_bit &&
-			    !strcmp(self->report, "all_pinned");
+			    iod_rule_is(self->key.dirty_report, "all_pinned");
 
 		ASSERT_EQ(want, set) TH_LOG("bit %llu (IOVA 0x%llx)",
 			(unsigned long long)i,
@@ -607,13 +625,13 @@ TEST_F(legacy, unmap_dirty)
 	uint64_t bm[2] = { 0, GUARD }, unmapped = 0;
 	int rc;
 
-	NEED_DIRTY_KEYS();
-	NEED_UNMAP_KEY();
-	UP(VFIO_TYPE1v2_IOMMU);
-	START();
-	DEV_WRITE(3 * self->pgsize + 100, 2000, 0x99);
-	DEV_WRITE(15 * self->pgsize, 4095, 0xaa);
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SKIP_IF_UNSTATED(unstated_unmap_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	start_as_profile_says(_metadata, self);
+	assert_dev_write(_metadata, self, 3 * self->pgsize + 100, 2000, 0x99);
+	assert_dev_write(_metadata, self, 15 * self->pgsize, 4095, 0xaa);
+	assert_target_data(_metadata, self);
 	rc = iod_vfio_unmap_dma_dirty(self->container_fd, self->target_iova,
 				      self->target_len, 0, self->pgsize, bm,
 				      sizeof(bm[0]), &unmapped);
@@ -630,8 +648,9 @@ TEST_F(legacy, unmap_dirty)
 	}
 	ASSERT_EQ(0, rc) TH_LOG("UNMAP_DMA with GET_DIRTY_BITMAP: %s",
 				iod_errno_name(-rc));
-	ASSERT_NE(NULL, self->report) TH_LOG("profile %s does not state %s",
-		profile_path(), vkey(self, variant, "dirty_report"));
+	ASSERT_NE(NULL, iod_rule(self->key.dirty_report, NULL))
+		TH_LOG("profile %s does not state %s", profile_path(),
+		       self->key.dirty_report);
 	ASSERT_EQ(self->target_len, unmapped);
 	ASSERT_EQ(want_bits(self, NPAGES, self->written), bm[0]);
 	ASSERT_EQ(GUARD, bm[1]);
@@ -654,8 +673,8 @@ TEST_F(legacy, unmap_dirty_not_started)
 {
 	uint64_t bm = 0, unmapped = 0;
 
-	NEED_UNMAP_KEY();
-	UP(VFIO_TYPE1v2_IOMMU);
+	SKIP_IF_UNSTATED(unstated_unmap_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
 	/* vfio_dma_do_unmap(): a bitmap only while dirty tracking runs. */
 	IOD_ASSERT_ERR(self->unmap_want ? self->unmap_want : EINVAL,
 		       iod_vfio_unmap_dma_dirty(self->container_fd,
@@ -708,9 +727,9 @@ TEST_F(legacy, get_bad_args)
 	};
 	unsigned int i;
 
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1v2_IOMMU);
-	START();
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	start_as_profile_says(_metadata, self);
 	max = self->info.has_migration ? self->info.mig_max_dirty_bitmap_size :
 		(1ull << 28);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
@@ -744,7 +763,7 @@ TEST_F(legacy, get_bad_args)
 	if (self->dirty_want)
 		return;
 	/* Still on, and bisecting calls took nothing from it. */
-	ASSERT_GET_TARGET(want_bits(self, NPAGES, 0));
+	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
 }
 
 /*
@@ -770,10 +789,10 @@ TEST_F(legacy, unmap_bad_args)
 	};
 	unsigned int i;
 
-	NEED_DIRTY_KEYS();
-	NEED_UNMAP_KEY();
-	UP(VFIO_TYPE1v2_IOMMU);
-	START();
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SKIP_IF_UNSTATED(unstated_unmap_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
+	start_as_profile_says(_metadata, self);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		int rc, want = self->unmap_want ? self->unmap_want : EINVAL;
 
@@ -806,12 +825,12 @@ TEST_F(legacy, unmap_bad_args)
  */
 TEST_F(legacy, type1_v1)
 {
-	NEED_DIRTY_KEYS();
-	UP(VFIO_TYPE1_IOMMU);
+	SKIP_IF_UNSTATED(unstated_report_key(self));
+	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1_IOMMU);
 	IOD_ASSERT_ERR(self->dirty_want ? self->dirty_want : EACCES,
 		       iod_vfio_dirty_start(self->container_fd));
-	DEV_WRITE(5 * self->pgsize, 700, 0xbb);
-	ASSERT_DATA(self->target, self->shadow, self->target_len);
+	assert_dev_write(_metadata, self, 5 * self->pgsize, 700, 0xbb);
+	assert_target_data(_metadata, self);
 }
 
 IOD_HARNESS_MAIN

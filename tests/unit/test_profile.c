@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests for the target profile loader (lib/profile/profile.c).
+ * Host unit tests for the target profile library (lib/profile/): loading,
+ * validation, kernel release ranges, the getters and the schema dump.
  *
  * Runs without any IOMMU: it only parses files, and resolves kernel release
  * ranges for releases it names. The shipped profiles are found
@@ -718,37 +719,6 @@ TEST_F(prof, small_and_null_error_buffers)
 /* ---------------------------------------------------------------------- */
 /* helpers */
 
-TEST(errno_names)
-{
-	static const char *const names[] = {
-		"EINVAL", "EOPNOTSUPP", "ENOENT", "E2BIG", "EOVERFLOW",
-		"EBUSY", "ENODEV", "EPERM", "EFAULT", "ENOMEM", "ENOSPC",
-		"ENOTTY", "EEXIST", "EACCES", "ENXIO", "EIO",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		int e = iod_errno_from_name(names[i]);
-
-		EXPECT_LT(0, e);
-		EXPECT_STREQ(names[i], iod_errno_name(e));
-	}
-	EXPECT_EQ(EINVAL, iod_errno_from_name("EINVAL"));
-	EXPECT_EQ(EOPNOTSUPP, iod_errno_from_name("EOPNOTSUPP"));
-	EXPECT_EQ(ENOSPC, iod_errno_from_name("ENOSPC"));
-	EXPECT_EQ(0, iod_errno_from_name("0"));
-	EXPECT_EQ(0, iod_errno_from_name("ok"));
-	EXPECT_EQ(-1, iod_errno_from_name("22"));
-	EXPECT_EQ(-1, iod_errno_from_name("EAGAIN"));
-	EXPECT_EQ(-1, iod_errno_from_name(""));
-	EXPECT_EQ(-1, iod_errno_from_name(NULL));
-	EXPECT_STREQ("0", iod_errno_name(0));
-	EXPECT_STREQ("EINVAL", iod_errno_name(EINVAL));
-	EXPECT_STREQ("E?", iod_errno_name(EAGAIN));
-	EXPECT_STREQ("E?", iod_errno_name(-EINVAL));
-	EXPECT_STREQ("E?", iod_errno_name(100000));
-}
-
 TEST(known_bug_split)
 {
 	char commit[41];
@@ -785,6 +755,10 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "device\tenum\trequired\t{mock, vfio-pci}"));
 	EXPECT_NE(NULL, strstr(buf, "iova.alignment\tuint\toptional\t"));
 	EXPECT_NE(NULL, strstr(buf, "known_bug.<case-id>\tknown_bug\toptional\t"));
+	/* The values of an outcome key with the errno each stands for. */
+	EXPECT_NE(NULL, strstr(buf, "dirty.unpinnable_bitmap\tenum\toptional\t{dropped: 0, enomem: ENOMEM, efault: EFAULT}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.set_reserved\tenum\toptional\t{ignored: 0, rejected: EOPNOTSUPP}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.hole\tenum\toptional\t{stops, skips}\t"));
 	free(buf);
 }
 
@@ -809,24 +783,38 @@ TEST(getters_without_profile)
  */
 static struct iod_profile *abort_prof;
 
-static void call_errno(const char *key)
+static void call_errno(const char *key, const char *value)
 {
+	(void)value;
 	iod_profile_errno(abort_prof, key);
 }
 
-static void call_enum(const char *key)
+static void call_enum(const char *key, const char *value)
 {
+	(void)value;
 	iod_profile_enum(abort_prof, key);
 }
 
-static void call_uint(const char *key)
+static void call_uint(const char *key, const char *value)
 {
+	(void)value;
 	iod_profile_uint(abort_prof, key, 0);
 }
 
-/* Run fn(key) in a child; returns its wait status, stderr in @msg. */
-static int run_child(void (*fn)(const char *), const char *key, char *msg,
-		     size_t msglen)
+static void call_enum_is(const char *key, const char *value)
+{
+	iod_profile_enum_is(abort_prof, key, value);
+}
+
+static void call_enum_errno(const char *key, const char *value)
+{
+	(void)value;
+	iod_profile_enum_errno(abort_prof, key);
+}
+
+/* Run fn(key, value) in a child; returns its wait status, stderr in @msg. */
+static int run_child(void (*fn)(const char *, const char *), const char *key,
+		     const char *value, char *msg, size_t msglen)
 {
 	size_t off = 0;
 	int fds[2], status = -1;
@@ -844,7 +832,7 @@ static int run_child(void (*fn)(const char *), const char *key, char *msg,
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		fn(key);
+		fn(key, value);
 		_exit(0);
 	}
 	close(fds[1]);
@@ -861,21 +849,33 @@ static int run_child(void (*fn)(const char *), const char *key, char *msg,
 TEST(getters_abort_on_schema_mismatch)
 {
 	static const struct {
-		void (*fn)(const char *key);
-		const char *key;
+		void (*fn)(const char *key, const char *value);
+		const char *key, *value;
 		const char *msg;
 	} cases[] = {
 		/* errno getter on a key of another type */
-		{ call_errno, "device", "iod_profile_errno: 'device' is not an errno key" },
-		{ call_errno, "iova.alignment", "'iova.alignment' is not an errno key" },
-		{ call_errno, "known_bug.alloc_dma.hwpt_explicit", "is not an errno key" },
+		{ call_errno, "device", NULL, "iod_profile_errno: 'device' is not an errno key" },
+		{ call_errno, "iova.alignment", NULL, "'iova.alignment' is not an errno key" },
+		{ call_errno, "known_bug.alloc_dma.hwpt_explicit", NULL, "is not an errno key" },
 		/* errno getter on a typo */
-		{ call_errno, "alloc.dirtyy", "'alloc.dirtyy' is not an errno key" },
-		{ call_errno, "Alloc.dirty", "'Alloc.dirty' is not an errno key" },
-		{ call_errno, NULL, "'(null)'" },
-		{ call_enum, "alloc.plain", "iod_profile_enum: 'alloc.plain' is not an enum key" },
-		{ call_enum, "name", "'name' is not an enum key" },
-		{ call_uint, "kernel.min", "iod_profile_uint: 'kernel.min' is not a uint key" },
+		{ call_errno, "alloc.dirtyy", NULL, "'alloc.dirtyy' is not an errno key" },
+		{ call_errno, "Alloc.dirty", NULL, "'Alloc.dirty' is not an errno key" },
+		{ call_errno, NULL, NULL, "'(null)'" },
+		{ call_enum, "alloc.plain", NULL, "iod_profile_enum: 'alloc.plain' is not an enum key" },
+		{ call_enum, "name", NULL, "'name' is not an enum key" },
+		{ call_uint, "kernel.min", NULL, "iod_profile_uint: 'kernel.min' is not a uint key" },
+		/* a rule: a key that is no enum, a value the key does not have */
+		{ call_enum_is, "alloc.dirty", "ok", "iod_profile_enum_is: 'alloc.dirty' is not an enum key" },
+		{ call_enum_is, "dirty.holes", "stops", "'dirty.holes' is not an enum key" },
+		{ call_enum_is, "dirty.hole", "stop", "iod_profile_enum_is: 'stop' is not a value of dirty.hole" },
+		{ call_enum_is, "dirty.hole", "Stops", "'Stops' is not a value of dirty.hole" },
+		{ call_enum_is, "dirty.hole", NULL, "'(null)' is not a value of dirty.hole" },
+		{ call_enum_is, "device", "dropped", "'dropped' is not a value of device" },
+		/* the errno of a rule whose values are no outcomes */
+		{ call_enum_errno, "alloc.dirty", NULL, "iod_profile_enum_errno: 'alloc.dirty' is not an enum key" },
+		{ call_enum_errno, "device", NULL, "iod_profile_enum_errno: the values of device name no errno" },
+		{ call_enum_errno, "dirty.hole", NULL, "the values of dirty.hole name no errno" },
+		{ call_enum_errno, "vfio.type1.dirty_report", NULL, "the values of vfio.type1.dirty_report name no errno" },
 	};
 	char path[PATH_MAX], err[2048], msg[1024];
 	size_t i;
@@ -887,15 +887,21 @@ TEST(getters_abort_on_schema_mismatch)
 	}
 
 	/* The same mechanism with valid keys: the child returns normally. */
-	st = run_child(call_errno, "alloc.dirty", msg, sizeof(msg));
+	st = run_child(call_errno, "alloc.dirty", NULL, msg, sizeof(msg));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	st = run_child(call_enum, "device", msg, sizeof(msg));
+	st = run_child(call_enum, "device", NULL, msg, sizeof(msg));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	st = run_child(call_uint, "iova.alignment", msg, sizeof(msg));
+	st = run_child(call_uint, "iova.alignment", NULL, msg, sizeof(msg));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = run_child(call_enum_is, "dirty.hole", "skips", msg, sizeof(msg));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = run_child(call_enum_errno, "dirty.set_reserved", NULL, msg,
+		       sizeof(msg));
 	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		st = run_child(cases[i].fn, cases[i].key, msg, sizeof(msg));
+		st = run_child(cases[i].fn, cases[i].key, cases[i].value, msg,
+			       sizeof(msg));
 		EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT) {
 			TH_LOG("key %s: wait status 0x%x", cases[i].key, st);
 		}
@@ -905,6 +911,79 @@ TEST(getters_abort_on_schema_mismatch)
 	}
 	iod_profile_free(abort_prof);
 	abort_prof = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* enumerated rules and the errnos their values stand for */
+
+/* The value a rule is set to, and no other; nothing when unset. */
+TEST_F(prof, enum_is)
+{
+	ASSERT_EQ(0, load_min(self, "rules",
+			      "dirty.hole = skips\n"
+			      "vfio.type1.dirty_report = written\n"))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "dirty.hole", "skips"));
+	EXPECT_FALSE(iod_profile_enum_is(self->p, "dirty.hole", "stops"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "device", "mock"));
+	EXPECT_FALSE(iod_profile_enum_is(self->p, "device", "vfio-pci"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "vfio.type1.dirty_report",
+					"written"));
+	/* Unset: no value holds. */
+	EXPECT_FALSE(iod_profile_enum_is(self->p, "vfio.compat.dirty_report",
+					 "written"));
+	EXPECT_FALSE(iod_profile_enum_is(self->p, "vfio.compat.dirty_report",
+					 "all_pinned"));
+	EXPECT_FALSE(iod_profile_enum_is(NULL, "dirty.hole", "stops"));
+}
+
+/* Each value of an outcome rule stands for the errno the schema gives it. */
+TEST_F(prof, enum_errno)
+{
+	static const struct {
+		const char *line;
+		const char *key;
+		int err;
+	} c[] = {
+		{ "dirty.unpinnable_bitmap = dropped\n", "dirty.unpinnable_bitmap", 0 },
+		{ "dirty.unpinnable_bitmap = enomem\n", "dirty.unpinnable_bitmap", ENOMEM },
+		{ "dirty.unpinnable_bitmap = efault\n", "dirty.unpinnable_bitmap", EFAULT },
+		{ "dirty.set_reserved = ignored\n", "dirty.set_reserved", 0 },
+		{ "dirty.set_reserved = rejected\n", "dirty.set_reserved", EOPNOTSUPP },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		ASSERT_EQ(0, load_min(self, "outcome", c[i].line))
+			TH_LOG("%s", self->err);
+		EXPECT_EQ(c[i].err, iod_profile_enum_errno(self->p, c[i].key))
+			TH_LOG("%s", c[i].line);
+	}
+	/* Unset, in a profile and without one. */
+	ASSERT_EQ(0, load_min(self, "outcome", ""));
+	EXPECT_EQ(-1, iod_profile_enum_errno(self->p,
+					     "dirty.unpinnable_bitmap"));
+	EXPECT_EQ(-1, iod_profile_enum_errno(self->p, "dirty.set_reserved"));
+	EXPECT_EQ(-1, iod_profile_enum_errno(NULL, "dirty.set_reserved"));
+}
+
+/* A ranged outcome rule stands for the errno of the release's value. */
+TEST_F(prof, enum_errno_ranged)
+{
+	static const char extra[] =
+		"dirty.unpinnable_bitmap@6.7-6.10 = enomem\n"
+		"dirty.unpinnable_bitmap@6.11- = dropped\n";
+
+	ASSERT_EQ(0, load_min_for(self, "ranged", extra, "6.8.1"))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(ENOMEM, iod_profile_enum_errno(self->p,
+						 "dirty.unpinnable_bitmap"));
+	ASSERT_EQ(0, reload_for(self, "6.12.3")) TH_LOG("%s", self->err);
+	EXPECT_EQ(0, iod_profile_enum_errno(self->p,
+					    "dirty.unpinnable_bitmap"));
+	ASSERT_EQ(0, reload_for(self, "6.6")) TH_LOG("%s", self->err);
+	EXPECT_EQ(-1, iod_profile_enum_errno(self->p,
+					     "dirty.unpinnable_bitmap"));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The profile schema: every key a profile may state, its type, whether it
+ * is required, its values (an enumerated key's values, with the errno each
+ * stands for where they are outcomes) and its help; the value checks beyond
+ * the type, and the dump `iodirty-profile schema` prints. To add a key, add
+ * a row to iod_schema.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "profile/profile_int.h"
+#include "util.h"
+
+/* The values of an enumerated key, for its .values. */
+#define IOD_VALUES(...) \
+	((const struct iod_enum_value[]){ __VA_ARGS__, { .name = NULL } })
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int check_name(const struct iod_key *k, const char *value,
+		      unsigned long long num, const char *path, char *why,
+		      size_t whylen)
+{
+	static const char ext[] = ".profile";
+	const char *base = basename_of(path);
+	size_t len = strlen(base);
+
+	(void)k;
+	(void)num;
+	if (len > sizeof(ext) - 1 && !strcmp(base + len - (sizeof(ext) - 1), ext))
+		len -= sizeof(ext) - 1;
+	if (strlen(value) == len && !strncmp(value, base, len))
+		return 0;
+	snprintf(why, whylen,
+		 "name '%s' does not match the file name '%.*s' (FILE.profile must say name = FILE)",
+		 value, (int)len, base);
+	return -1;
+}
+
+static int check_pow2(const struct iod_key *k, const char *value,
+		      unsigned long long num, const char *path, char *why,
+		      size_t whylen)
+{
+	(void)path;
+	if (num && !(num & (num - 1)))
+		return 0;
+	snprintf(why, whylen, "'%s' for '%s' is not a power of two", value,
+		 k->key);
+	return -1;
+}
+
+/* "MAJOR.MINOR" or "MAJOR.MINOR.PATCH", decimal. */
+static int check_version(const struct iod_key *k, const char *value,
+			 unsigned long long num, const char *path, char *why,
+			 size_t whylen)
+{
+	struct iod_kernel_release r;
+
+	(void)num;
+	(void)path;
+	if (!iod_prof_version_parse(value, &r))
+		return 0;
+	snprintf(why, whylen,
+		 "bad version '%s' for '%s': expected MAJOR.MINOR or MAJOR.MINOR.PATCH (e.g. 6.7)",
+		 value, k->key);
+	return -1;
+}
+
+const struct iod_key iod_schema[] = {
+	{
+		.key = "name",
+		.type = IOD_KT_STRING,
+		.required = true,
+		.check = check_name,
+		.help = "profile name; must equal the file name without .profile",
+	},
+	{
+		.key = "description",
+		.type = IOD_KT_STRING,
+		.required = true,
+		.help = "one line saying what target this is",
+	},
+	{
+		.key = "device",
+		.type = IOD_KT_ENUM,
+		.required = true,
+		.values = IOD_VALUES({ .name = "mock" },
+				     { .name = "vfio-pci" }),
+		.help = "what the suites attach: iommufd mock devices or a PCI device via the VFIO cdev",
+	},
+	{
+		.key = "dma.engine",
+		.type = IOD_KT_ENUM,
+		.required = true,
+		.values = IOD_VALUES({ .name = "mock" }, { .name = "edu" },
+				     { .name = "nvme" }, { .name = "none" }),
+		.help = "what performs real DMA for end-to-end dirty checks",
+	},
+	{
+		.key = "hw_info.type",
+		.type = IOD_KT_ENUM,
+		.required = true,
+		.values = IOD_VALUES({ .name = "none" },
+				     { .name = "intel_vtd" },
+				     { .name = "arm_smmuv3" },
+				     { .name = "amd" },
+				     { .name = "selftest" }),
+		.help = "expected IOMMU_GET_HW_INFO out_data_type",
+	},
+	{
+		.key = "cap.dirty_tracking",
+		.type = IOD_KT_ENUM,
+		.required = true,
+		.values = IOD_VALUES({ .name = "required" },
+				     { .name = "absent" }),
+		.help = "IOMMU_HW_CAP_DIRTY_TRACKING in IOMMU_GET_HW_INFO out_capabilities",
+	},
+	{
+		.key = "alloc.plain",
+		.type = IOD_KT_ERRNO,
+		.required = true,
+		.help = "IOMMU_HWPT_ALLOC on an IOAS with flags 0",
+	},
+	{
+		.key = "alloc.dirty",
+		.type = IOD_KT_ERRNO,
+		.required = true,
+		.help = "IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_DIRTY_TRACKING",
+	},
+	{
+		.key = "alloc.nest_parent",
+		.type = IOD_KT_ERRNO,
+		.required = true,
+		.help = "IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT",
+	},
+	{
+		.key = "alloc.dirty_nest_parent",
+		.type = IOD_KT_ERRNO,
+		.required = true,
+		.help = "IOMMU_HWPT_ALLOC with DIRTY_TRACKING | NEST_PARENT",
+	},
+	{
+		.key = "attach.dirty_to_incapable",
+		.type = IOD_KT_ERRNO,
+		.help = "attach a dirty-tracking HWPT to a device without the capability",
+	},
+	{
+		.key = "attach.dirty",
+		.type = IOD_KT_ERRNO,
+		.help = "attach a dirty-tracking HWPT to the capable device",
+	},
+	{
+		.key = "iova.alignment",
+		.type = IOD_KT_UINT,
+		.check = check_pow2,
+		.help = "expected IOAS iova alignment in bytes (power of two)",
+	},
+	{
+		.key = "dirty.leaf",
+		.type = IOD_KT_UINT,
+		.check = check_pow2,
+		.help = "bytes one base IOPTE maps: the smallest unit a DMA write dirties",
+	},
+	{
+		.key = "dirty.huge_leaf",
+		.type = IOD_KT_UINT,
+		.check = check_pow2,
+		.help = "bytes one huge IOPTE maps when huge pages back a mapping (a write dirties it whole)",
+	},
+	{
+		.key = "dirty.get_while_disabled",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "empty" },
+				     { .name = "reports" }),
+		.help = "GET_DIRTY_BITMAP while tracking is off: empty (rc 0, no bits) or reports (bits as when on)",
+	},
+	{
+		.key = "dirty.hole",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "stops" }, { .name = "skips" }),
+		.help = "a harvest over an unmapped hole: stops (rc 0, nothing after the hole reported or cleared) or skips",
+	},
+	{
+		.key = "dirty.set_reserved",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "ignored", .err = 0 },
+				     { .name = "rejected", .err = EOPNOTSUPP }),
+		.outcomes = true,
+		.help = "SET_DIRTY_TRACKING with a non-zero __reserved: ignored or rejected (EOPNOTSUPP)",
+	},
+	{
+		.key = "dirty.unpinnable_bitmap",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "dropped", .err = 0 },
+				     { .name = "enomem", .err = ENOMEM },
+				     { .name = "efault", .err = EFAULT }),
+		.outcomes = true,
+		.help = "GET_DIRTY_BITMAP into data the kernel cannot write (read-only, unmapped): dropped (rc 0, bits lost, dirty state cleared), enomem or efault",
+	},
+	{
+		.key = "vfio.type1.migration_cap",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "reported" },
+				     { .name = "absent" }),
+		.help = "type1 container (/dev/vfio/vfio): VFIO_IOMMU_GET_INFO carries VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION (reported) or not (absent)",
+	},
+	{
+		.key = "vfio.type1.dirty_pages",
+		.type = IOD_KT_ERRNO,
+		.help = "type1 container: VFIO_IOMMU_DIRTY_PAGES START with a type1v2 IOMMU set (0: the legacy dirty interface is offered)",
+	},
+	{
+		.key = "vfio.type1.dirty_report",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "all_pinned" },
+				     { .name = "written" }),
+		.help = "type1 container: what GET_BITMAP and unmap-with-bitmap report: all_pinned (every page of every mapping, always) or written (only pages the device wrote since the last report)",
+	},
+	{
+		.key = "vfio.type1.unmap_dirty",
+		.type = IOD_KT_ERRNO,
+		.help = "type1 container: VFIO_IOMMU_UNMAP_DMA with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP while tracking is started",
+	},
+	{
+		.key = "vfio.compat.migration_cap",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "reported" },
+				     { .name = "absent" }),
+		.help = "iommufd vfio-compat container (/dev/iommu set into a group): VFIO_IOMMU_GET_INFO carries the migration capability or not",
+	},
+	{
+		.key = "vfio.compat.dirty_pages",
+		.type = IOD_KT_ERRNO,
+		.help = "iommufd vfio-compat container: VFIO_IOMMU_DIRTY_PAGES START (0: offered)",
+	},
+	{
+		.key = "vfio.compat.dirty_report",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "all_pinned" },
+				     { .name = "written" }),
+		.help = "iommufd vfio-compat container: what GET_BITMAP reports, when the interface is offered",
+	},
+	{
+		.key = "vfio.compat.unmap_dirty",
+		.type = IOD_KT_ERRNO,
+		.help = "iommufd vfio-compat container: VFIO_IOMMU_UNMAP_DMA with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP while tracking is started (or asked to be)",
+	},
+	{
+		.key = "kernel.min",
+		.type = IOD_KT_STRING,
+		.check = check_version,
+		.help = "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])",
+	},
+	{
+		.key = "known_bug.",
+		.type = IOD_KT_KNOWN_BUG,
+		.prefix = true,
+		.help = "known_bug.<case-id> = <commit>: <reason> | unfixed: <reason>",
+	},
+	{
+		.key = "lab_defect.",
+		.type = IOD_KT_STRING,
+		.prefix = true,
+		.help = "lab_defect.<case-id> = <what the emulated hardware of a lab flavour gets wrong> (not a kernel bug: the case is an XFAIL naming it)",
+	},
+};
+
+const size_t iod_schema_len = ARRAY_SIZE(iod_schema);
+
+bool iod_prof_is_case_id(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if ((*s >= 'a' && *s <= 'z') || is_digit(*s) || *s == '_' ||
+		    *s == '.' || *s == '-')
+			continue;
+		return false;
+	}
+	return true;
+}
+
+const char *iod_known_bug_split(const char *value, char *commit,
+				size_t commitlen)
+{
+	const char *colon, *reason;
+	size_t clen, i;
+
+	if (!value)
+		return NULL;
+	colon = strchr(value, ':');
+	if (!colon)
+		return NULL;
+	clen = colon - value;
+	if (clen == strlen("unfixed") && !strncmp(value, "unfixed", clen)) {
+		/* fine */
+	} else if (clen >= 12 && clen <= 40) {
+		for (i = 0; i < clen; i++)
+			if (!is_lower_hex(value[i]))
+				return NULL;
+	} else {
+		return NULL;
+	}
+	reason = colon + 1;
+	while (is_space(*reason))
+		reason++;
+	if (!*reason)
+		return NULL;
+	if (commit && commitlen) {
+		if (clen >= commitlen)
+			clen = commitlen - 1;
+		memcpy(commit, value, clen);
+		commit[clen] = '\0';
+	}
+	return reason;
+}
+
+bool iod_prof_rangeable(const struct iod_key *k)
+{
+	return strcmp(k->key, "name") && strcmp(k->key, "kernel.min");
+}
+
+const struct iod_key *iod_prof_schema_find(const char *key, bool *bad_case_id)
+{
+	size_t i;
+
+	*bad_case_id = false;
+	for (i = 0; i < ARRAY_SIZE(iod_schema); i++)
+		if (!iod_schema[i].prefix && !strcmp(key, iod_schema[i].key))
+			return &iod_schema[i];
+	for (i = 0; i < ARRAY_SIZE(iod_schema); i++) {
+		size_t plen = strlen(iod_schema[i].key);
+
+		if (!iod_schema[i].prefix ||
+		    strncmp(key, iod_schema[i].key, plen))
+			continue;
+		if (iod_prof_is_case_id(key + plen))
+			return &iod_schema[i];
+		*bad_case_id = true;
+		return NULL;
+	}
+	return NULL;
+}
+
+const char *iod_prof_ktype_name(enum iod_ktype t)
+{
+	switch (t) {
+	case IOD_KT_STRING:
+		return "string";
+	case IOD_KT_ENUM:
+		return "enum";
+	case IOD_KT_ERRNO:
+		return "errno";
+	case IOD_KT_UINT:
+		return "uint";
+	case IOD_KT_KNOWN_BUG:
+		return "known_bug";
+	}
+	return "?";
+}
+
+const struct iod_enum_value *iod_prof_enum_value(const struct iod_key *k,
+						 const char *name)
+{
+	const struct iod_enum_value *v;
+
+	for (v = k->values; name && v->name; v++)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+/*
+ * The values of enum row @k, comma-separated, each followed by the errno it
+ * stands for (": ENOMEM") if @with_errnos and the row's values are outcomes.
+ */
+static void format_values(const struct iod_key *k, bool with_errnos,
+			  char *buf, size_t len)
+{
+	const struct iod_enum_value *v;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (v = k->values; v->name && off < len; v++) {
+		int n;
+
+		if (with_errnos && k->outcomes)
+			n = snprintf(buf + off, len - off, "%s%s: %s",
+				     off ? ", " : "", v->name,
+				     iod_errno_name(v->err));
+		else
+			n = snprintf(buf + off, len - off, "%s%s",
+				     off ? ", " : "", v->name);
+		if (n < 0)
+			break;
+		off += n;
+	}
+}
+
+void iod_prof_enum_values(const struct iod_key *k, char *buf, size_t len)
+{
+	format_values(k, false, buf, len);
+}
+
+void iod_profile_schema_dump(FILE *f)
+{
+	char allowed[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(iod_schema); i++) {
+		const struct iod_key *k = &iod_schema[i];
+
+		fprintf(f, "%s%s\t%s\t%s\t", k->key, k->prefix ? "<case-id>" : "",
+			iod_prof_ktype_name(k->type),
+			k->required ? "required" : "optional");
+		if (k->type == IOD_KT_ENUM) {
+			format_values(k, true, allowed, sizeof(allowed));
+			fprintf(f, "{%s}\t", allowed);
+		} else if (k->type == IOD_KT_ERRNO) {
+			iod_prof_errno_names(allowed, sizeof(allowed));
+			fprintf(f, "{0 ok %s}\t", allowed);
+		}
+		fprintf(f, "%s\n", k->help);
+	}
+}
