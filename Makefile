@@ -95,16 +95,16 @@ $(BUILD)/tool/%.o: %.c | headers
 	$(CC) $(TOOL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/libiodirty.a: $(GUEST_LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 
 $(BUILD)/host/libiodirty.a: $(HOST_LIB_OBJS) $(HOST_TOOL_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 
 $(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 
 $(BUILD)/guest/libbind.a: $(GUEST_BIND_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 
 $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
