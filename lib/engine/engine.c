@@ -1,30 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The DMA engine registry and the operations every test uses. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
 #include "harness/env.h"
+#include "util.h"
 
-extern const struct iod_engine_ops iod_engine_mock;
-extern const struct iod_engine_ops iod_engine_edu;
-extern const struct iod_engine_ops iod_engine_edu_poll;
-extern const struct iod_engine_ops iod_engine_nvme;
-extern const struct iod_engine_ops iod_engine_nvme_poll;
+/*
+ * Every engine, one line each (X(n) names struct iod_engine_ops
+ * iod_engine_<n> of its file), in the order a program runs once per engine.
+ */
+#define ENGINES(X) \
+	X(mock) \
+	X(edu) \
+	X(edu_poll) \
+	X(nvme) \
+	X(nvme_poll)
 
-static const struct iod_engine_ops *const engines[] = {
-	&iod_engine_mock,
-	&iod_engine_edu,
-	&iod_engine_edu_poll,
-	&iod_engine_nvme,
-	&iod_engine_nvme_poll,
-};
+#define DECLARE(n) extern const struct iod_engine_ops iod_engine_##n;
+#define ENTRY(n) &iod_engine_##n,
+ENGINES(DECLARE)
+static const struct iod_engine_ops *const engines[] = { ENGINES(ENTRY) };
 
 static const char *engine_arg;
+bool iod_runs_per_engine;
+
+const struct iod_engine_ops *iod_engine_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && i < ARRAY_SIZE(engines); i++)
+		if (!strcmp(engines[i]->name, name))
+			return engines[i];
+	return NULL;
+}
+
+static bool is_mock(const struct iod_engine_ops *ops)
+{
+	return !strcmp(ops->device, IOD_ENGINE_MOCK);
+}
+
+/* Is the device the engine drives in this environment? */
+static bool device_present(const struct iod_engine_ops *ops)
+{
+	if (iod_env_is_mock())
+		return is_mock(ops);
+	return !is_mock(ops) && iod_env_device(ops->device);
+}
+
+const char *iod_engine_cdev(const char *name)
+{
+	const struct iod_engine_ops *ops = iod_engine_find(name);
+	const char *cdev = ops ? iod_env_device(ops->device) : NULL;
+
+	return cdev ? cdev : iod_env.vfio_cdev;
+}
+
+/* The engine named by --engine or IODIRTY_ENGINE, or NULL. */
+static const char *named_engine(void)
+{
+	const char *env = getenv("IODIRTY_ENGINE");
+
+	if (engine_arg)
+		return engine_arg;
+	return env && *env ? env : NULL;
+}
+
+/* Answer --engines (see engine.h). */
+static void list_engines(char *argv0)
+{
+	char *argv[] = { argv0, NULL };
+	const char *named = named_engine();
+	unsigned int i;
+
+	if (!iod_runs_per_engine)
+		exit(0);
+	if (named) {
+		printf("%s\n", named);
+		exit(0);
+	}
+	iod_env_load(1, argv);
+	for (i = 0; i < ARRAY_SIZE(engines); i++)
+		if (device_present(engines[i]))
+			printf("%s\n", engines[i]->name);
+	exit(0);
+}
 
 void iod_engine_take_arg(int *argc, char **argv)
 {
+	bool list = false;
 	int i, j;
 
 	for (i = 1, j = 1; i < *argc; i++) {
@@ -32,41 +99,44 @@ void iod_engine_take_arg(int *argc, char **argv)
 			engine_arg = argv[++i];
 			continue;
 		}
+		if (!strcmp(argv[i], "--engines")) {
+			list = true;
+			continue;
+		}
 		argv[j++] = argv[i];
 	}
 	argv[j] = NULL;
 	*argc = j;
+	if (list)
+		list_engines(argv[0]);
 }
 
 const char *iod_engine_name(void)
 {
-	const char *env = getenv("IODIRTY_ENGINE");
+	const char *named = named_engine();
 
-	if (engine_arg)
-		return engine_arg;
-	if (env && *env)
-		return env;
+	if (named)
+		return named;
 	if (iod_env.profile)
 		return iod_profile_enum(iod_env.profile, "dma.engine");
 	return NULL;
 }
 
 int iod_engine_open(struct iod_engine *e, const char *name,
-		    struct iod_target *t, struct iod_space *space,
-		    uint32_t hwpt_id)
+		    struct iod_target *t, struct iod_space *space)
 {
-	unsigned int i;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	for (i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
-		if (name && !strcmp(engines[i]->name, name))
-			e->ops = engines[i];
+	e->ops = iod_engine_find(name);
 	if (!e->ops)
 		return -ENOENT;
+	if (is_mock(e->ops) != t->mock) {
+		e->ops = NULL;
+		return -ENODEV;
+	}
 	e->t = t;
 	e->space = space;
-	e->hwpt_id = hwpt_id;
 	rc = e->ops->open(e);
 	if (rc)
 		e->ops = NULL;
@@ -151,4 +221,12 @@ bool iod_engine_check(struct iod_engine *e, uint64_t iova, uint64_t len,
 		if (p[i] != iod_pattern_byte(seed, i))
 			return false;
 	return true;
+}
+
+int iod_engine_check_map(struct iod_engine *e, uint64_t iova, void *va,
+			 uint64_t len)
+{
+	if (!e->ops->check_map)
+		return -EOPNOTSUPP;
+	return e->ops->check_map(e, iova, va, len);
 }

@@ -6,6 +6,15 @@
  * later others. The engine is chosen by name: --engine NAME on the command
  * line, IODIRTY_ENGINE in the environment, else the profile's dma.engine.
  *
+ * Each engine is one struct iod_engine_ops in its own file, listed once in
+ * ENGINES() of engine.c: it names the device it drives and the engine that
+ * drives a second device next to it. An engine reads the page table its
+ * device is attached to from the target (t->pt_id), so attaching the
+ * target moves the engine with it. Adding an engine is its file and its
+ * line in ENGINES(); a device new to the lab also needs its QEMU device and
+ * its NAME@BDF binding in runners/lab/boot. Programs that run once per
+ * engine (IOD_RUNS_PER_ENGINE) then run with it wherever its device is.
+ *
  * Every operation is a record of what the device touched (iova, len,
  * direction); a completed write is added to the caller's footprint.
  */
@@ -31,8 +40,21 @@ struct iod_dma {
 	bool done;
 };
 
+/* The device name of the iommufd mock device (not in IODIRTY_DEVICES). */
+#define IOD_ENGINE_MOCK "mock"
+
 struct iod_engine_ops {
 	const char *name;
+	/*
+	 * The device the engine drives: IOD_ENGINE_MOCK, or a device name of
+	 * IODIRTY_DEVICES (a PCI device through its VFIO cdev).
+	 */
+	const char *device;
+	/*
+	 * The engine that drives a second device on the same page table in
+	 * cases with two devices, or NULL if there is none.
+	 */
+	const char *peer;
 	/* Set up on an attached target whose IOVAs the space describes. */
 	int (*open)(struct iod_engine *e);
 	void (*close)(struct iod_engine *e);
@@ -40,14 +62,20 @@ struct iod_engine_ops {
 	int (*submit)(struct iod_engine *e, struct iod_dma *op);
 	/* Wait up to timeout_ms for submitted operations to complete. */
 	int (*wait)(struct iod_engine *e, int timeout_ms);
+	/*
+	 * Where the device's page table can be asked (else NULL): does it
+	 * translate [iova, +len) to the user memory at va? 0, or -errno
+	 * (-EINVAL where it does not).
+	 */
+	int (*check_map)(struct iod_engine *e, uint64_t iova, void *va,
+			 uint64_t len);
 	uint64_t max_len;	/* bytes one operation may move */
 };
 
 struct iod_engine {
 	const struct iod_engine_ops *ops;
-	struct iod_target *t;
+	struct iod_target *t;	/* the device; t->pt_id is what it is on */
 	struct iod_space *space;
-	uint32_t hwpt_id;	/* the HWPT the device is attached to */
 	void *priv;
 	/*
 	 * Every operation's iova and len must be multiples of these (set by
@@ -66,20 +94,49 @@ static inline uint8_t iod_pattern_byte(uint8_t seed, uint64_t i)
 
 /* The engine name this run asks for (see above); NULL if none. */
 const char *iod_engine_name(void);
-/* Strip "--engine NAME" from argv (before the harness parses it). */
+/*
+ * Strip "--engine NAME" from argv (before the harness parses it). Answer
+ * "--engines" and exit: print, one a line, the engines this program runs
+ * with, for a runner to run it once per engine (NAME@ENGINE with
+ * IODIRTY_ENGINE=ENGINE). Nothing unless the program says
+ * IOD_RUNS_PER_ENGINE; else the engine the run asks for by name if it
+ * does, else every engine whose device this environment has, in the order
+ * engine.c lists them.
+ */
 void iod_engine_take_arg(int *argc, char **argv);
+
+/*
+ * At file scope in a program that runs once per engine (see
+ * iod_engine_take_arg()); any other program runs once, with the engine
+ * iod_engine_name() gives.
+ */
+extern bool iod_runs_per_engine;
+#define IOD_RUNS_PER_ENGINE \
+	static __attribute__((constructor)) void iod_declare_per_engine(void) \
+	{ \
+		iod_runs_per_engine = true; \
+	}
+
+/* The engine of that name, or NULL. */
+const struct iod_engine_ops *iod_engine_find(const char *name);
+/*
+ * The VFIO cdev of the device the engine `name` drives: its entry in
+ * IODIRTY_DEVICES, else IODIRTY_VFIO_CDEV (also for an unknown name).
+ */
+const char *iod_engine_cdev(const char *name);
 
 /* The engine's alignment rules (see struct iod_engine), never 0. */
 void iod_engine_align(const struct iod_engine *e, uint64_t *iova_align,
 		      uint64_t *len_align);
 
 /*
- * 0, -ENOENT (no engine of that name), or the engine's open error (e->why
+ * Bind the engine `name` to the attached target t, whose IOVAs the space
+ * describes. 0, -ENOENT (no engine of that name), -ENODEV (t is not the
+ * kind of device the engine drives), or the engine's open error (e->why
  * then says what failed).
  */
 int iod_engine_open(struct iod_engine *e, const char *name,
-		    struct iod_target *t, struct iod_space *space,
-		    uint32_t hwpt_id);
+		    struct iod_target *t, struct iod_space *space);
 void iod_engine_close(struct iod_engine *e);
 
 /*
@@ -95,5 +152,12 @@ int iod_engine_read(struct iod_engine *e, uint64_t iova, uint64_t len);
 /* Does host memory at iova hold pattern `seed` for len bytes? */
 bool iod_engine_check(struct iod_engine *e, uint64_t iova, uint64_t len,
 		      uint8_t seed);
+/*
+ * Does the page table the device is on translate [iova, +len) to va? 0,
+ * -EINVAL where it does not, -EOPNOTSUPP where the engine cannot ask (its
+ * DMA is then the only proof).
+ */
+int iod_engine_check_map(struct iod_engine *e, uint64_t iova, void *va,
+			 uint64_t len);
 
 #endif

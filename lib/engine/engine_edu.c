@@ -51,8 +51,6 @@ static int edu_open(struct iod_engine *e, bool irq)
 	struct edu_engine *x;
 	int rc;
 
-	if (e->t->mock)
-		return -ENODEV;
 	rc = iod_edu_init(&e->t->vdev);
 	if (rc)
 		return rc;
@@ -141,6 +139,8 @@ static int edu_open_poll(struct iod_engine *e)
 
 const struct iod_engine_ops iod_engine_edu = {
 	.name = "edu",
+	.device = "edu",
+	.peer = "nvme-poll",
 	.open = edu_open_irq,
 	.close = edu_close,
 	.submit = edu_submit,
@@ -150,6 +150,8 @@ const struct iod_engine_ops iod_engine_edu = {
 
 const struct iod_engine_ops iod_engine_edu_poll = {
 	.name = "edu-poll",
+	.device = "edu",
+	.peer = "nvme-poll",
 	.open = edu_open_poll,
 	.close = edu_close,
 	.submit = edu_submit,

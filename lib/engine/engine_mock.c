@@ -28,8 +28,6 @@ static int mock_open(struct iod_engine *e)
 {
 	struct mock_engine *m;
 
-	if (!e->t->mock)
-		return -ENODEV;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -65,7 +63,7 @@ static int mark_dirty(struct iod_engine *e, uint64_t iova, uint64_t len)
 		m->bits_len = need;
 	}
 	memset(m->bits, 0xff, need);
-	rc = iod_mock_set_dirty(e->t->fd, e->hwpt_id, first, end - first,
+	rc = iod_mock_set_dirty(e->t->fd, e->t->pt_id, first, end - first,
 				MOCK_PAGE, m->bits, &nr);
 	/*
 	 * The arguments are valid by construction, so EINVAL means tracking
@@ -114,11 +112,21 @@ static int mock_wait(struct iod_engine *e, int timeout_ms)
 	return 0;	/* every operation completes in submit */
 }
 
+/* The mock domain answers IOMMU_TEST_OP_MD_CHECK_MAP. */
+static int mock_check_map(struct iod_engine *e, uint64_t iova, void *va,
+			  uint64_t len)
+{
+	return iod_mock_check_map(e->t->fd, e->t->pt_id, iova, va, len);
+}
+
 const struct iod_engine_ops iod_engine_mock = {
 	.name = "mock",
+	.device = IOD_ENGINE_MOCK,
+	.peer = "mock",
 	.open = mock_open,
 	.close = mock_close,
 	.submit = mock_submit,
 	.wait = mock_wait,
+	.check_map = mock_check_map,
 	.max_len = MOCK_MAX_LEN,
 };

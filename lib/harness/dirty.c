@@ -85,8 +85,7 @@ static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 			 (unsigned long long)d->leaf, strerror(-rc));
 		return rc;
 	}
-	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space,
-			     d->hwpt_id);
+	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space);
 	if (rc) {
 		snprintf(why, len, "cannot open DMA engine '%s': %s",
 			 engine ? engine : "(none)",

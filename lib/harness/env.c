@@ -101,23 +101,6 @@ const char *iod_env_device(const char *name)
 	return NULL;
 }
 
-const char *iod_env_engine_cdev(const char *engine)
-{
-	char name[32];
-	const char *cdev;
-	size_t n;
-
-	if (!engine)
-		return iod_env.vfio_cdev;
-	n = strcspn(engine, "-");
-	if (n >= sizeof(name))
-		return iod_env.vfio_cdev;
-	memcpy(name, engine, n);
-	name[n] = 0;
-	cdev = iod_env_device(name);
-	return cdev ? cdev : iod_env.vfio_cdev;
-}
-
 int iod_env_is_mock(void)
 {
 	const char *dev = iod_profile_enum(iod_env.profile, "device");

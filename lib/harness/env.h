@@ -9,8 +9,8 @@
  *                      vfio-pci)
  *   IODIRTY_DEVICES    "NAME=CDEV NAME=CDEV ...": the cdevs of named
  *                      devices (e.g. edu=/dev/vfio/devices/vfio0
- *                      nvme=/dev/vfio/devices/vfio1); an engine "X" or
- *                      "X-anything" drives the device named X (optional)
+ *                      nvme=/dev/vfio/devices/vfio1); each DMA engine
+ *                      names the device it drives (optional)
  *   IODIRTY_FLAVOUR    a name for the run, for messages (optional)
  */
 #ifndef IODIRTY_ENV_H
@@ -37,13 +37,6 @@ int iod_expect(const char *key);
 
 /* The cdev of the device named `name` in IODIRTY_DEVICES, or NULL. */
 const char *iod_env_device(const char *name);
-
-/*
- * The cdev the engine `engine` drives: the device named after the engine
- * (up to its first '-') if IODIRTY_DEVICES has one, else IODIRTY_VFIO_CDEV.
- * NULL engine: IODIRTY_VFIO_CDEV.
- */
-const char *iod_env_engine_cdev(const char *engine);
 
 /* The profile's device is a mock device (else a PCI device via VFIO). */
 int iod_env_is_mock(void);

@@ -63,7 +63,7 @@ int iod_target_open_opts(struct iod_target *t,
 		t->pt_id = t->md.hwpt_id;
 		return 0;
 	}
-	cdev = iod_env_engine_cdev(iod_engine_name());
+	cdev = iod_engine_cdev(iod_engine_name());
 	rc = iod_vfio_open(&t->vdev, cdev);
 	if (rc) {
 		snprintf(why, len,

@@ -9,14 +9,16 @@
  * through a plain HWPT, so DMA and translation are still proven.
  *
  * Each case logs its seed; --seed <seed> (or IODIRTY_SEED=<seed>) replays
- * it.
+ * it. The runner runs this program once per engine the environment has
+ * (IOD_RUNS_PER_ENGINE).
  */
 #include <stdint.h>
-#include <string.h>
 
 #include "harness/iod_test.h"
 #include "model/rand.h"
 #include "util.h"
+
+IOD_RUNS_PER_ENGINE
 
 /* Slots the buffer is cut into: one write inside each chosen slot. */
 #define MAX_WRITES 8
@@ -127,8 +129,7 @@ FIXTURE_TEARDOWN(e2e)
 static void engine_case_id(char *id, size_t len, const char *name,
 			   const struct iod_engine *e)
 {
-	snprintf(id, len, "%s.%.*s", name, (int)strcspn(e->ops->name, "-"),
-		 e->ops->name);
+	snprintf(id, len, "%s.%s", name, e->ops->device);
 }
 
 static int issue(struct iod_dirty *d, const struct e2e_write *w)
@@ -316,40 +317,31 @@ TEST_F(e2e, unmap_remap_idle_device)
 }
 
 /*
- * The engine that drives a second device next to the run's: the other
- * kind of real device, or another mock device on the mock.
- */
-static const char *peer_engine(const char *run)
-{
-	if (!strcmp(run, "mock"))
-		return "mock";
-	return strncmp(run, "edu", 3) ? "edu-poll" : "nvme-poll";
-}
-
-/*
  * Two devices attached to one HWPT write alternate parts of the footprint:
  * every byte lands, nothing outside it, and with tracking one harvest
  * reports both devices' writes.
  */
 TEST_F(e2e, two_devices_one_hwpt)
 {
-	const char *pname = peer_engine(self->d.engine.ops->name);
+	const char *pname = self->d.engine.ops->peer;
+	const struct iod_engine_ops *pops = iod_engine_find(pname);
 	struct iod_engine pe = { 0 };
 	struct iod_target peer;
 	uint64_t ia, la, pia, pla, where = 0;
-	char why[384] = "", dev[16];
+	char why[384] = "";
 	const char *cdev = NULL;
 	unsigned int i;
 	uint32_t pt;
 	int rc;
 
+	if (!pops)
+		SKIP(return, "engine %s names no engine for a second device",
+		     self->d.engine.ops->name);
 	if (!self->d.t.mock) {
-		snprintf(dev, sizeof(dev), "%.*s", (int)strcspn(pname, "-"),
-			 pname);
-		cdev = iod_env_device(dev);
+		cdev = iod_env_device(pops->device);
 		if (!cdev)
 			SKIP(return, "no second device: IODIRTY_DEVICES names no %s next to the run's %s",
-			     dev, self->d.engine.ops->name);
+			     pops->device, self->d.engine.ops->name);
 	}
 	ASSERT_EQ(0, iod_target_open_peer(&peer, &self->d.t, cdev, why,
 					  sizeof(why)))
@@ -361,8 +353,7 @@ TEST_F(e2e, two_devices_one_hwpt)
 	ASSERT_EQ(self->d.t.pt_id, peer.pt_id)
 		TH_LOG("the second device landed on page table %u, not %u",
 		       peer.pt_id, self->d.t.pt_id);
-	rc = iod_engine_open(&pe, pname, &peer, &self->d.space,
-			     self->d.hwpt_id);
+	rc = iod_engine_open(&pe, pname, &peer, &self->d.space);
 	ASSERT_EQ(0, rc) TH_LOG("engine %s on the second device: %s %s", pname,
 				iod_errno_name(-rc), pe.why);
 

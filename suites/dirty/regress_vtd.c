@@ -307,7 +307,6 @@ TEST_F(vtd_nested, nested_device_writes_reported)
 	ASSERT_EQ(0, iod_target_attach(&d->t, nested));
 	if (!variant->enable_first)
 		ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, parent, true));
-	d->engine.hwpt_id = nested;
 	ASSERT_EQ(0, iod_touch(d, &d->fp, d->iova));
 	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + d->len / 2,
 				      3 * d->leaf, 5, &d->fp));

@@ -84,30 +84,7 @@ static int add_second(FIXTURE_DATA(topology) *self, uint32_t pt_id,
 	self->t2.dev_id = md.idev_id;
 	self->t2.pt_id = md.hwpt_id;
 	return iod_engine_open(&self->e2, iod_engine_name(), &self->t2,
-			       &self->d.space, md.hwpt_id);
-}
-
-/*
- * Attach a device (replace) to pt_id; its engine follows, so its writes go
- * through what it is attached to. 0 or -errno.
- */
-static int move(struct iod_target *t, struct iod_engine *e, uint32_t pt_id)
-{
-	int rc = iod_target_attach(t, pt_id);
-
-	if (!rc)
-		e->hwpt_id = t->pt_id;
-	return rc;
-}
-
-/* Detach a device (a mock device goes back to its IOAS); engine follows. */
-static int detach(struct iod_target *t, struct iod_engine *e)
-{
-	int rc = iod_target_detach(t);
-
-	if (!rc)
-		e->hwpt_id = t->pt_id;
-	return rc;
+			       &self->d.space);
 }
 
 /* A device write at a sixteenth `at16` of the buffer (16: its last byte). */
@@ -173,9 +150,9 @@ TEST_F(topology, attach_after_enable)
 {
 	struct iod_dirty *d = &self->d;
 
-	ASSERT_EQ(0, detach(&d->t, &d->engine));
+	ASSERT_EQ(0, iod_target_detach(&d->t));
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, move(&d->t, &d->engine, d->hwpt_id));
+	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 16, 2 * K, true));
 	HARVEST_EXACT(d, variant->page_size);
@@ -208,7 +185,7 @@ TEST_F(topology, detach_while_tracking)
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 0, 1, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 6, 5 * K, true));
-	ASSERT_EQ(0, detach(&d->t, &d->engine));
+	ASSERT_EQ(0, iod_target_detach(&d->t));
 	IOD_ASSERT_HARVEST(d, variant->page_size,
 			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
 	HARVEST_EXACT(d, variant->page_size);
@@ -220,7 +197,7 @@ TEST_F(topology, detach_while_tracking)
 	}
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, false));
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, move(&d->t, &d->engine, d->hwpt_id));
+	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 11, 1, true));
 	HARVEST_EXACT(d, variant->page_size);
 }
@@ -238,7 +215,7 @@ TEST_F(topology, detach_one_of_two)
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, wr(d, &self->e2, 2, 1, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 4, 1, true));
-	ASSERT_EQ(0, detach(&self->t2, &self->e2));
+	ASSERT_EQ(0, iod_target_detach(&self->t2));
 	ASSERT_NE(d->hwpt_id, self->t2.pt_id);
 	ASSERT_EQ(0, wr(d, &self->e2, 10, 1, false));
 	ASSERT_EQ(0, wr(d, &d->engine, 13, 1, true));
@@ -260,7 +237,7 @@ TEST_F(topology, destroy_attached)
 	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 15, 1, true));
 	HARVEST_EXACT(d, variant->page_size);
-	ASSERT_EQ(0, detach(&d->t, &d->engine));
+	ASSERT_EQ(0, iod_target_detach(&d->t));
 	IOD_ASSERT_ERR(0, iod_destroy(d->t.fd, d->hwpt_id));
 	IOD_ASSERT_ERR(ENOENT, iod_set_dirty_tracking(d->t.fd, d->hwpt_id,
 						      true));
@@ -288,7 +265,7 @@ TEST_F(topology, destroy_two_devices)
 	ASSERT_EQ(0, wr(d, &d->engine, 1, 1, true));
 	ASSERT_EQ(0, wr(d, &self->e2, 8, 1, true));
 	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
-	ASSERT_EQ(0, detach(&d->t, &d->engine));
+	ASSERT_EQ(0, iod_target_detach(&d->t));
 	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
 	HARVEST_EXACT(d, variant->page_size);
 	iod_engine_close(&self->e2);
@@ -324,12 +301,12 @@ TEST_F(topology, replace_plain_and_back)
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 9, 3 * K, true));
-	ASSERT_EQ(0, move(&d->t, &d->engine, plain));
+	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	IOD_ASSERT_HARVEST(d, variant->page_size,
 			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
 	ASSERT_EQ(0, wr(d, &d->engine, 6, 1, false));
 	ASSERT_EQ(0, wr(d, &d->engine, 14, 1, false));
-	ASSERT_EQ(0, move(&d->t, &d->engine, d->hwpt_id));
+	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 12, 1, true));
 	HARVEST_EXACT(d, variant->page_size);
 }
@@ -344,11 +321,11 @@ TEST_F(topology, replace_enable_while_away)
 	uint32_t plain;
 
 	PLAIN_HWPT(plain);
-	ASSERT_EQ(0, move(&d->t, &d->engine, plain));
+	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 4, 1, false));
 	HARVEST_EMPTY(d, variant->page_size);
-	ASSERT_EQ(0, move(&d->t, &d->engine, d->hwpt_id));
+	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 7, 1, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 16, 1, true));
 	HARVEST_EXACT(d, variant->page_size);
@@ -369,9 +346,9 @@ TEST_F(topology, replace_disable_while_away)
 		     iod_profile_enum(iod_env.profile,
 				      "dirty.get_while_disabled"));
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, move(&d->t, &d->engine, plain));
+	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, false));
-	ASSERT_EQ(0, move(&d->t, &d->engine, d->hwpt_id));
+	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	ASSERT_EQ(0, wr(d, &d->engine, 3, 1, false));
 	HARVEST_EMPTY(d, variant->page_size);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
@@ -433,7 +410,7 @@ TEST_F(topology, incapable_replace)
 	ASSERT_NE(d->hwpt_id, was);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
-	IOD_ASSERT_ERR(e, move(&self->t2, &self->e2, d->hwpt_id));
+	IOD_ASSERT_ERR(e, iod_target_attach(&self->t2, d->hwpt_id));
 	/* Refused, its writes still go through its own domain. */
 	if (e)
 		ASSERT_EQ(0, wr(d, &self->e2, 6, 1, false));

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the DMA engine registry (lib/engine/engine.c): every engine
+ * names its device and a peer that exists, the cdev an engine drives comes
+ * from its device, an engine refuses a target of the other kind, and
+ * "--engines" lists what a program that runs once per engine runs with.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+/* kselftest_harness.h has unused parameters of its own. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "engine/engine.h"
+#include "harness/env.h"
+
+static const char *const names[] = {
+	"mock", "edu", "edu-poll", "nvme", "nvme-poll",
+};
+
+TEST(every_engine_names_its_device_and_a_peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct iod_engine_ops *ops = iod_engine_find(names[i]);
+		const struct iod_engine_ops *peer;
+
+		ASSERT_NE(NULL, ops) TH_LOG("no engine %s", names[i]);
+		ASSERT_STREQ(names[i], ops->name);
+		ASSERT_NE(NULL, ops->device);
+		ASSERT_NE(NULL, ops->peer);
+		peer = iod_engine_find(ops->peer);
+		ASSERT_NE(NULL, peer) TH_LOG("%s names peer %s", names[i],
+					     ops->peer);
+		/* a peer drives the same kind of device: mock with mock */
+		EXPECT_EQ(!strcmp(ops->device, IOD_ENGINE_MOCK),
+			  !strcmp(peer->device, IOD_ENGINE_MOCK));
+	}
+	EXPECT_STREQ("edu", iod_engine_find("edu-poll")->device);
+	EXPECT_STREQ("nvme", iod_engine_find("nvme")->device);
+	EXPECT_STREQ("nvme-poll", iod_engine_find("edu")->peer);
+	EXPECT_STREQ("edu-poll", iod_engine_find("nvme-poll")->peer);
+	EXPECT_EQ(NULL, iod_engine_find("bogus"));
+	EXPECT_EQ(NULL, iod_engine_find(NULL));
+}
+
+TEST(cdev_is_the_devices_else_the_run_device)
+{
+	iod_env.vfio_cdev = "/dev/vfio/devices/vfio9";
+	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0 nvme=/dev/vfio/devices/vfio1", 1);
+	EXPECT_STREQ("/dev/vfio/devices/vfio0", iod_engine_cdev("edu-poll"));
+	EXPECT_STREQ("/dev/vfio/devices/vfio1", iod_engine_cdev("nvme"));
+	EXPECT_STREQ("/dev/vfio/devices/vfio9", iod_engine_cdev("bogus"));
+	EXPECT_STREQ("/dev/vfio/devices/vfio9", iod_engine_cdev("mock"));
+	EXPECT_STREQ("/dev/vfio/devices/vfio9", iod_engine_cdev(NULL));
+}
+
+TEST(open_refuses_unknown_names_and_the_other_kind)
+{
+	struct iod_target t = { .mock = false };
+	struct iod_space s = { 0 };
+	struct iod_engine e;
+
+	EXPECT_EQ(-ENOENT, iod_engine_open(&e, "bogus", &t, &s));
+	EXPECT_EQ(NULL, e.ops);
+	EXPECT_EQ(-ENODEV, iod_engine_open(&e, "mock", &t, &s));
+	EXPECT_EQ(NULL, e.ops);
+	t.mock = true;
+	EXPECT_EQ(-ENODEV, iod_engine_open(&e, "edu", &t, &s));
+	EXPECT_EQ(-ENODEV, iod_engine_open(&e, "nvme-poll", &t, &s));
+}
+
+/*
+ * What "--engines" prints in a child (each case runs in a process of its
+ * own, so the environment is the case's), into out. The child's exit
+ * status.
+ */
+static int list_engines(bool per_engine, char *out, size_t len)
+{
+	char arg0[] = "prog", arg1[] = "--engines";
+	char *argv[] = { arg0, arg1, NULL };
+	int fds[2], status, argc = 2;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(2);
+		iod_runs_per_engine = per_engine;
+		iod_engine_take_arg(&argc, argv);
+		_exit(99);	/* take_arg must have answered and exited */
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = 0;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* IODIRTY_PROFILE=profiles/NAME.profile below the source tree. */
+static void set_profile(const char *name)
+{
+	const char *top = getenv("IODIRTY_TOP");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/profiles/%s.profile",
+		 top ? top : ".", name);
+	setenv("IODIRTY_PROFILE", path, 1);
+}
+
+TEST(engines_once_unless_the_program_runs_per_engine)
+{
+	char out[256];
+
+	setenv("IODIRTY_ENGINE", "edu", 1);
+	EXPECT_EQ(0, list_engines(false, out, sizeof(out)));
+	EXPECT_STREQ("", out);
+}
+
+TEST(engines_the_named_one_even_unknown)
+{
+	char out[256];
+
+	setenv("IODIRTY_ENGINE", "bogus", 1);
+	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
+	EXPECT_STREQ("bogus\n", out);
+}
+
+TEST(engines_fail_without_a_profile)
+{
+	char out[256];
+
+	unsetenv("IODIRTY_ENGINE");
+	unsetenv("IODIRTY_PROFILE");
+	EXPECT_EQ(1, list_engines(true, out, sizeof(out)));
+	EXPECT_STREQ("", out);
+}
+
+TEST(engines_mock_on_the_mock)
+{
+	char out[256];
+
+	unsetenv("IODIRTY_ENGINE");
+	set_profile("mock");
+	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
+	EXPECT_STREQ("mock\n", out);
+}
+
+TEST(engines_of_the_devices_present_in_table_order)
+{
+	char out[256];
+
+	unsetenv("IODIRTY_ENGINE");
+	set_profile("lab-intel");
+	setenv("IODIRTY_VFIO_CDEV", "/dev/vfio/devices/vfio0", 1);
+	setenv("IODIRTY_DEVICES", "nvme=/dev/vfio/devices/vfio1 edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
+	EXPECT_STREQ("edu\nedu-poll\nnvme\nnvme-poll\n", out);
+	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
+	EXPECT_STREQ("edu\nedu-poll\n", out);
+}
+
+TEST_HARNESS_MAIN
