@@ -43,7 +43,7 @@ static int64_t check_bytes(const struct iod_fp *fp, uint64_t iova,
 
 	if (!want)
 		return -ENOMEM;
-	iod_fp_expect(fp, iova, len, ps, want);
+	iod_range_expect(fp, iova, len, __builtin_ctzll(ps), want);
 	for (i = 0; i < n; i++) {
 		uint8_t exp = fill | want[i];
 

@@ -60,43 +60,14 @@ static int64_t harvest_fp(struct iod_dirty *d, const struct iod_fp *fp,
 			  uint64_t iova, uint64_t len, uint64_t ps,
 			  uint32_t flags, char *rep, size_t rl)
 {
-	struct iod_bitmap_buf b;
-	int64_t w;
-	int rc;
-
-	rep[0] = 0;
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(len, ps), 0, 0);
-	if (rc)
-		return rc;
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, ps, b.data,
-				  flags);
-	if (rc) {
-		snprintf(rep, rl, "GET_DIRTY_BITMAP: %s", iod_errno_name(-rc));
-		w = rc;
-	} else {
-		w = iod_fp_compare(fp, iova, len, ps, b.data, rep, rl);
-		if (w >= 0 && !iod_bitmap_buf_guards_ok(&b, rep, rl))
-			w++;
-	}
-	iod_bitmap_buf_free(&b);
-	return w;
+	return iod_harvest_compare(d, fp, IOD_HARVEST(iova, len, ps, flags),
+				   NULL, rep, rl);
 }
 
-/* A piece [off, +len) of the bench buffer, through iod_dirty_harvest(). */
 static int64_t piece(struct iod_dirty *d, uint64_t off, uint64_t len,
 		     uint64_t ps, uint32_t flags, char *rep, size_t rl)
 {
-	struct iod_bitmap_buf b;
-	int64_t w;
-	int rc;
-
-	rep[0] = 0;
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(len, ps), 0, 0);
-	if (rc)
-		return rc;
-	w = iod_dirty_harvest(d, d->iova + off, len, ps, flags, &b, rep, rl);
-	iod_bitmap_buf_free(&b);
-	return w;
+	return harvest_fp(d, &d->fp, d->iova + off, len, ps, flags, rep, rl);
 }
 
 #define ASSERT_PIECE(d, off, len, ps, flags) do { \

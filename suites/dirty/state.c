@@ -70,22 +70,10 @@ static int off_scatter(struct iod_dirty *d, uint64_t seed, unsigned int n)
 static int64_t harvest_off(struct iod_dirty *d, uint64_t page_size,
 			   uint32_t flags, char *rep, size_t rlen)
 {
-	struct iod_fp empty;
-	struct iod_fp saved;
-	int64_t wrong;
-	int rc;
-
-	if (off_reports())
-		return iod_dirty_harvest_all(d, page_size, flags, rep, rlen);
-	rc = iod_fp_init(&empty, d->fp.iova, d->fp.length, d->fp.leaf);
-	if (rc)
-		return rc;
-	saved = d->fp;
-	d->fp = empty;
-	wrong = iod_dirty_harvest_all(d, page_size, flags, rep, rlen);
-	d->fp = saved;
-	iod_fp_free(&empty);
-	return wrong;
+	return iod_harvest_compare(d, off_reports() ? &d->fp : NULL,
+				   IOD_HARVEST(d->iova, d->len, page_size,
+					       flags),
+				   NULL, rep, rlen);
 }
 
 #define ASSERT_HARVEST_OFF(d, page_size, flags) do { \
