@@ -136,6 +136,18 @@
 					  (flags)))
 
 /*
+ * The footprint holds writes, a clearing harvest of the whole buffer
+ * reports exactly them, the footprint is emptied as the IOPTEs are, and
+ * the next harvest is empty.
+ */
+#define IOD_ASSERT_HARVEST_CLEARS(d, page_size) do { \
+	ASSERT_NE(0, iod_fp_count(&(d)->fp)); \
+	IOD_ASSERT_HARVEST(d, page_size, 0); \
+	iod_fp_reset(&(d)->fp); \
+	IOD_ASSERT_HARVEST(d, page_size, 0); \
+} while (0)
+
+/*
  * The harvest matches the bench's footprint and sets `want` bits in its
  * range: a count the test works out on its own, so the footprint model is
  * checked as well as the kernel.
