@@ -23,6 +23,7 @@
 #include "harness/dirty.h"
 #include "harness/harvest.h"
 #include "harness/kmsg.h"
+#include "harness/rules.h"
 
 /* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
 #define IOD_ASSERT_ERR(e, rc) do { \
@@ -92,6 +93,13 @@
 	if (iod_expect("alloc.plain")) \
 		SKIP(return, "the profile says plain HWPT allocation fails here (alloc.plain = %s)", \
 		     iod_errno_name(iod_expect("alloc.plain"))); \
+} while (0)
+
+/* SKIP a case that needs profile rule `key` where the profile states none. */
+#define IOD_NEED_RULE(key) do { \
+	if (!iod_rule((key), NULL)) \
+		SKIP(return, "profile %s does not state %s", \
+		     iod_profile_path(iod_env.profile), (key)); \
 } while (0)
 
 /*
