@@ -157,8 +157,7 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		return -EINVAL;
 	}
 	if (o->base_pages) {
-		rc = iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, 0);
+		rc = iod_bench_set_huge_pages(d, 0);
 		if (rc) {
 			snprintf(why, len, "IOMMU_OPTION_HUGE_PAGES=0: %s",
 				 strerror(-rc));
@@ -213,6 +212,18 @@ int iod_bench_set_tracking(struct iod_dirty *d, bool on)
 	if (!rc && on)
 		iod_fp_reset(&d->fp);
 	return rc;
+}
+
+int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on)
+{
+	return iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES, d->t.ioas_id,
+			      on);
+}
+
+int iod_bench_get_huge_pages(struct iod_dirty *d, uint64_t *on)
+{
+	return iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES, d->t.ioas_id,
+			      on);
 }
 
 int iod_bench_get_bitmap(struct iod_dirty *d, uint64_t iova, uint64_t len,

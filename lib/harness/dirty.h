@@ -84,6 +84,10 @@ bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,
  */
 int iod_bench_set_tracking(struct iod_dirty *d, bool on);
 
+/* IOMMU_OPTION_HUGE_PAGES of the bench's IOAS: set, read. 0 or -errno. */
+int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on);
+int iod_bench_get_huge_pages(struct iod_dirty *d, uint64_t *on);
+
 /* GET_DIRTY_BITMAP of the bench's HWPT, raw: into data, nothing checked. */
 int iod_bench_get_bitmap(struct iod_dirty *d, uint64_t iova, uint64_t len,
 			 uint64_t page_size, void *data, uint32_t flags);

@@ -32,14 +32,15 @@ static int64_t harvest(int fd, uint32_t hwpt_id, const struct iod_fp *fp,
 		snprintf(rep, rlen, "length and page size must not be 0");
 		return -EINVAL;
 	}
-	if (!b) {
-		rc = iod_harvest_bitmap_alloc(&fresh, r);
+	if (!b || !b->data) {
+		if (!b)
+			b = &fresh;
+		rc = iod_harvest_bitmap_alloc(b, r);
 		if (rc) {
 			snprintf(rep, rlen, "cannot allocate the bitmap: %s",
 				 strerror(-rc));
 			return rc;
 		}
-		b = &fresh;
 	}
 	iod_bitmap_buf_fill(b, r->fill);
 	rc = iod_get_dirty_bitmap(fd, hwpt_id, r->iova, r->len, r->page_size,

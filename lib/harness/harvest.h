@@ -52,9 +52,10 @@ int iod_harvest_bitmap_alloc(struct iod_bitmap_buf *b,
 /*
  * Fill the bitmap with r->fill (guards zeroed), harvest as r says and
  * compare every bit of it and its guards with fp (NULL: nothing written),
- * as iod_bitmap_check() does. The bitmap is `into` when given (the
- * caller's memory, kept for further checks; r's placement fields unused),
- * else a fresh one placed as r says.
+ * as iod_bitmap_check() does. The bitmap is `into` when given: the
+ * caller's memory as it is, or, when into->data is NULL, one placed as r
+ * says and left there for the caller to look at and free. Without `into`
+ * it is a fresh one placed as r says.
  *
  * Returns the number of wrong bits (0: exact), or -errno: of the ioctl, or
  * -EINVAL for length or page size 0, -ENOMEM. `rep` says what was wrong.
