@@ -214,6 +214,11 @@ int iod_bench_set_tracking(struct iod_dirty *d, bool on)
 	return rc;
 }
 
+int iod_bench_destroy_hwpt(struct iod_dirty *d)
+{
+	return iod_destroy(d->t.fd, d->hwpt_id);
+}
+
 int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on)
 {
 	return iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES, d->t.ioas_id,

@@ -84,6 +84,9 @@ bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,
  */
 int iod_bench_set_tracking(struct iod_dirty *d, bool on);
 
+/* IOMMU_DESTROY of the bench's dirty HWPT. 0 or -errno. */
+int iod_bench_destroy_hwpt(struct iod_dirty *d);
+
 /* IOMMU_OPTION_HUGE_PAGES of the bench's IOAS: set, read. 0 or -errno. */
 int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on);
 int iod_bench_get_huge_pages(struct iod_dirty *d, uint64_t *on);
