@@ -570,7 +570,8 @@ static void unwritable_case(struct __test_metadata *_metadata,
 	}
 	/* Into good memory now. */
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
-			      IOD_HARVEST(d->iova, d->len, ps, 0, .bytes = bytes));
+			      IOD_HARVEST(d->iova, d->len, ps, 0,
+					  .bytes = bytes));
 	/* Tracking goes on: a new write is reported. */
 	iod_fp_reset(&d->fp);
 	ASSERT_EQ(0, touch_bit(d, ps, 8 * pg));

@@ -338,7 +338,8 @@ TEST_F(huge_base, base_leaf_bits)
 	ASSERT_EQ(H / L, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
 					       variant->page_size, NO_CLEAR),
-				span_bits(L, variant->page_size, H / L, 2 * H / L - 1));
+				span_bits(L, variant->page_size, H / L,
+					  2 * H / L - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 

@@ -164,7 +164,8 @@ TEST_F(state, disable_keeps_hwpt_usable)
 
 	/* Off: the first and the third quarter, and one byte at the end. */
 	ASSERT_EQ(0, iod_bench_write(d, 0, quarter, s + 1, off_fp(d)));
-	ASSERT_EQ(0, iod_bench_write(d, 2 * quarter + 1, quarter - 1, s + 2, off_fp(d)));
+	ASSERT_EQ(0, iod_bench_write(d, 2 * quarter + 1, quarter - 1, s + 2,
+				     off_fp(d)));
 	ASSERT_EQ(0, iod_bench_write(d, d->len - 1, 1, s + 3, off_fp(d)));
 	IOD_ASSERT_LANDED(d, 0, quarter, s + 1);
 	IOD_ASSERT_LANDED(d, 2 * quarter + 1, quarter - 1, s + 2);
