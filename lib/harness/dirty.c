@@ -156,8 +156,7 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		return -EINVAL;
 	}
 	if (o->base_pages) {
-		rc = iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, 0);
+		rc = iod_bench_set_huge_pages(d, 0);
 		if (rc) {
 			snprintf(why, len, "IOMMU_OPTION_HUGE_PAGES=0: %s",
 				 strerror(-rc));
@@ -186,38 +185,54 @@ void iod_dirty_teardown(struct iod_dirty *d)
 	d->buf = NULL;
 }
 
-int64_t iod_dirty_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
-			  uint64_t page_size, uint32_t flags,
-			  struct iod_bitmap_buf *b, char *report, size_t rlen)
+int iod_bench_write_via(struct iod_dirty *d, struct iod_engine *e,
+			uint64_t off, uint64_t len, uint8_t seed,
+			struct iod_fp *fp)
 {
-	int64_t wrong;
-	int rc;
-
-	iod_bitmap_buf_zero(b);
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, page_size,
-				  b->data, flags);
-	if (rc)
-		return rc;
-	wrong = iod_fp_compare(&d->fp, iova, len, page_size, b->data, report,
-			       rlen);
-	if (wrong >= 0 && !iod_bitmap_buf_guards_ok(b, report, rlen))
-		wrong++;
-	return wrong;
+	return iod_engine_write(e, d->iova + off, len, seed, fp);
 }
 
-int64_t iod_dirty_harvest_all(struct iod_dirty *d, uint64_t page_size,
-			      uint32_t flags, char *report, size_t rlen)
+int iod_bench_write(struct iod_dirty *d, uint64_t off, uint64_t len,
+		    uint8_t seed, struct iod_fp *fp)
 {
-	struct iod_bitmap_buf b;
-	int64_t wrong;
-	int rc;
+	return iod_bench_write_via(d, &d->engine, off, len, seed, fp);
+}
 
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(d->len, page_size), 0,
-				  0);
-	if (rc)
-		return rc;
-	wrong = iod_dirty_harvest(d, d->iova, d->len, page_size, flags, &b,
-				  report, rlen);
-	iod_bitmap_buf_free(&b);
-	return wrong;
+bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,
+		      uint8_t seed)
+{
+	return iod_engine_check(&d->engine, d->iova + off, len, seed);
+}
+
+int iod_bench_set_tracking(struct iod_dirty *d, bool on)
+{
+	int rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, on);
+
+	if (!rc && on)
+		iod_fp_reset(&d->fp);
+	return rc;
+}
+
+int iod_bench_destroy_hwpt(struct iod_dirty *d)
+{
+	return iod_destroy(d->t.fd, d->hwpt_id);
+}
+
+int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on)
+{
+	return iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES, d->t.ioas_id,
+			      on);
+}
+
+int iod_bench_get_huge_pages(struct iod_dirty *d, uint64_t *on)
+{
+	return iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES, d->t.ioas_id,
+			      on);
+}
+
+int iod_bench_get_bitmap(struct iod_dirty *d, uint64_t iova, uint64_t len,
+			 uint64_t page_size, void *data, uint32_t flags)
+{
+	return iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, page_size,
+				    data, flags);
 }

@@ -58,17 +58,41 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 void iod_dirty_teardown(struct iod_dirty *d);
 
 /*
- * Harvest [iova, +len) at page_size with `flags` into b (zeroed first) and
- * compare it with the footprint: the number of wrong bits (0: exact), or
- * the ioctl's -errno. On a mismatch or a touched guard, `report` says
- * where (a touched guard counts as one wrong bit).
+ * What tests do with a bench, its fd and dirty HWPT implied. Offsets are
+ * from the start of the buffer; harvests are in harness/harvest.h.
  */
-int64_t iod_dirty_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
-			  uint64_t page_size, uint32_t flags,
-			  struct iod_bitmap_buf *b, char *report, size_t rlen);
 
-/* Harvest the whole buffer with a fresh bitmap buffer at `page_size`. */
-int64_t iod_dirty_harvest_all(struct iod_dirty *d, uint64_t page_size,
-			      uint32_t flags, char *report, size_t rlen);
+/*
+ * The device writes len bytes of the pattern of `seed` at `off` through the
+ * bench's engine, recorded in fp (NULL: not recorded). 0 or the engine's
+ * -errno.
+ */
+int iod_bench_write(struct iod_dirty *d, uint64_t off, uint64_t len,
+		    uint8_t seed, struct iod_fp *fp);
+/* The same through engine e (another device on the bench's IOAS). */
+int iod_bench_write_via(struct iod_dirty *d, struct iod_engine *e,
+			uint64_t off, uint64_t len, uint8_t seed,
+			struct iod_fp *fp);
+/* Is the pattern of `seed` in memory at [off, +len)? */
+bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,
+		      uint8_t seed);
+
+/*
+ * SET_DIRTY_TRACKING on the bench's HWPT. Enabling wipes every earlier
+ * dirty bit (suites/dirty/state.c checks that it does), so the bench's
+ * footprint is emptied with it. 0 or -errno.
+ */
+int iod_bench_set_tracking(struct iod_dirty *d, bool on);
+
+/* IOMMU_DESTROY of the bench's dirty HWPT. 0 or -errno. */
+int iod_bench_destroy_hwpt(struct iod_dirty *d);
+
+/* IOMMU_OPTION_HUGE_PAGES of the bench's IOAS: set, read. 0 or -errno. */
+int iod_bench_set_huge_pages(struct iod_dirty *d, uint64_t on);
+int iod_bench_get_huge_pages(struct iod_dirty *d, uint64_t *on);
+
+/* GET_DIRTY_BITMAP of the bench's HWPT, raw: into data, nothing checked. */
+int iod_bench_get_bitmap(struct iod_dirty *d, uint64_t iova, uint64_t len,
+			 uint64_t page_size, void *data, uint32_t flags);
 
 #endif

@@ -81,6 +81,16 @@ void iod_bitmap_buf_zero(struct iod_bitmap_buf *b)
 	iod_bitmap_buf_fill(b, 0);
 }
 
+uint64_t iod_bitmap_buf_count(const struct iod_bitmap_buf *b, uint64_t from,
+			      uint64_t to)
+{
+	uint64_t i, n = 0;
+
+	for (i = from; i < to && i < (uint64_t)b->bytes * 8; i++)
+		n += b->data[i / 8] >> (i % 8) & 1;
+	return n;
+}
+
 static bool guard_ok(const uint8_t *g, size_t n, const char *where,
 		     char *why, size_t len)
 {

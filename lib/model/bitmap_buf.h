@@ -39,6 +39,9 @@ void iod_bitmap_buf_free(struct iod_bitmap_buf *b);
 void iod_bitmap_buf_zero(struct iod_bitmap_buf *b);
 /* Fill the bitmap with `byte` (stale bits), guards zeroed. */
 void iod_bitmap_buf_fill(struct iod_bitmap_buf *b, uint8_t byte);
+/* Bits set in bits [from, to) of the bitmap. */
+uint64_t iod_bitmap_buf_count(const struct iod_bitmap_buf *b, uint64_t from,
+			      uint64_t to);
 /* Are the guards untouched? If not, `why` names the first changed byte. */
 bool iod_bitmap_buf_guards_ok(const struct iod_bitmap_buf *b, char *why,
 			      size_t len);

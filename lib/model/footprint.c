@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The expected-dirty model: dirty leaves, expected bitmaps, comparison. */
+/* The expected-dirty model: the leaves device writes dirtied. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,11 +16,6 @@ static bool pow2(uint64_t x)
 static bool test_bit64(const uint64_t *w, uint64_t i)
 {
 	return w[i / WORD_BITS] >> (i % WORD_BITS) & 1;
-}
-
-static bool test_bit8(const uint8_t *b, uint64_t i)
-{
-	return b[i / 8] >> (i % 8) & 1;
 }
 
 int iod_fp_init(struct iod_fp *fp, uint64_t iova, uint64_t length,
@@ -112,159 +105,19 @@ uint64_t iod_fp_count(const struct iod_fp *fp)
 	return n;
 }
 
-uint64_t iod_bitmap_bits(uint64_t length, uint64_t page_size)
+int iod_fp_only(struct iod_fp *dst, const struct iod_fp *src, uint64_t iova,
+		uint64_t len)
 {
-	if (!page_size)
-		return 0;
-	return length / page_size + !!(length % page_size);
-}
-
-/* The uAPI's bitmap is an array of u64: whole words. */
-uint64_t iod_bitmap_bytes(uint64_t length, uint64_t page_size)
-{
-	return (iod_bitmap_bits(length, page_size) + WORD_BITS - 1) /
-	       WORD_BITS * 8;
-}
-
-/* Does a dirty leaf intersect [a, +n)? */
-static bool span_dirty(const struct iod_fp *fp, uint64_t a, uint64_t n)
-{
-	uint64_t lo, hi, i;
-
-	if (a + n <= fp->iova || a >= fp->iova + fp->length)
-		return false;
-	lo = a > fp->iova ? a - fp->iova : 0;
-	hi = a + n - fp->iova;
-	if (hi > fp->length)
-		hi = fp->length;
-	for (i = lo / fp->leaf; i < (hi - 1) / fp->leaf + 1; i++) {
-		if (i % WORD_BITS == 0 && !fp->bits[i / WORD_BITS] &&
-		    i + WORD_BITS <= (hi - 1) / fp->leaf + 1) {
-			i += WORD_BITS - 1;
-			continue;
-		}
-		if (test_bit64(fp->bits, i))
-			return true;
-	}
-	return false;
-}
-
-static int check_args(uint64_t iova, uint64_t length, uint64_t page_size)
-{
-	if (!pow2(page_size) || !length || (iova | length) & (page_size - 1) ||
-	    iova + length < iova)
-		return -EINVAL;
-	return 0;
-}
-
-int iod_fp_expect(const struct iod_fp *fp, uint64_t iova, uint64_t length,
-		  uint64_t page_size, uint8_t *bitmap)
-{
-	uint64_t i, bits = iod_bitmap_bits(length, page_size);
-	int rc = check_args(iova, length, page_size);
+	uint64_t end = iova + len, src_end = src->iova + src->length;
+	int rc = iod_fp_init(dst, src->iova, src->length, src->leaf);
 
 	if (rc)
 		return rc;
-	memset(bitmap, 0, iod_bitmap_bytes(length, page_size));
-	for (i = 0; i < bits; i++)
-		if (span_dirty(fp, iova + i * page_size, page_size))
-			bitmap[i / 8] |= 1u << (i % 8);
+	memcpy(dst->bits, src->bits,
+	       (src->nleaves + WORD_BITS - 1) / WORD_BITS * sizeof(uint64_t));
+	if (iova > src->iova)
+		iod_fp_clear(dst, src->iova, iova - src->iova);
+	if (end < src_end)
+		iod_fp_clear(dst, end, src_end - end);
 	return 0;
-}
-
-struct mismatch {
-	char *out;
-	size_t len;
-	size_t used;
-	unsigned int shown;
-};
-
-static void say(struct mismatch *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(struct mismatch *m, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!m->out || m->used + 1 >= m->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(m->out + m->used, m->len - m->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		m->used += (size_t)n < m->len - m->used ?
-			   (size_t)n : m->len - m->used - 1;
-}
-
-#define MAX_SHOWN 4
-
-/* Report the runs of bits where got != want and got == `got_set`. */
-static uint64_t runs(struct mismatch *m, const uint8_t *want,
-		     const uint8_t *got, uint64_t bits, bool got_set,
-		     uint64_t iova, uint64_t page_size, const char *what)
-{
-	uint64_t i = 0, wrong = 0;
-	unsigned int shown = 0;
-
-	while (i < bits) {
-		uint64_t start;
-
-		if (test_bit8(got, i) != got_set || test_bit8(want, i) == got_set) {
-			i++;
-			continue;
-		}
-		start = i;
-		while (i < bits && test_bit8(got, i) == got_set &&
-		       test_bit8(want, i) != got_set)
-			i++;
-		wrong += i - start;
-		if (shown == 0)
-			say(m, "%s%s:", m->used ? "; " : "", what);
-		if (shown < MAX_SHOWN)
-			say(m, " [0x%llx, 0x%llx)",
-			    (unsigned long long)(iova + start * page_size),
-			    (unsigned long long)(iova + i * page_size));
-		else if (shown == MAX_SHOWN)
-			say(m, " ...");
-		shown++;
-	}
-	return wrong;
-}
-
-int64_t iod_fp_compare(const struct iod_fp *fp, uint64_t iova,
-		       uint64_t length, uint64_t page_size,
-		       const uint8_t *bitmap, char *report, size_t len)
-{
-	uint64_t bits = iod_bitmap_bits(length, page_size);
-	uint64_t bytes = iod_bitmap_bytes(length, page_size);
-	struct mismatch m = { .out = report, .len = len };
-	uint64_t wrong, tail = 0, i;
-	uint8_t *want;
-	int rc;
-
-	if (report && len)
-		report[0] = 0;
-	rc = check_args(iova, length, page_size);
-	if (rc)
-		return rc;
-	want = malloc(bytes);
-	if (!want)
-		return -ENOMEM;
-	iod_fp_expect(fp, iova, length, page_size, want);
-	if (!memcmp(want, bitmap, bytes)) {
-		free(want);
-		return 0;
-	}
-	wrong = runs(&m, want, bitmap, bits, false, iova, page_size,
-		     "written but not reported");
-	wrong += runs(&m, want, bitmap, bits, true, iova, page_size,
-		      "reported but not written");
-	for (i = bits; i < bytes * 8; i++)
-		tail += test_bit8(bitmap, i);
-	if (tail)
-		say(&m, "%sbits past the range set: %llu",
-		    m.used ? "; " : "", (unsigned long long)tail);
-	free(want);
-	return (int64_t)(wrong + tail);
 }

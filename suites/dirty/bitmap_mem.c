@@ -25,96 +25,16 @@
 
 #define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
 
-/* ---- expected bytes ---- */
-
-/*
- * Compare n bytes at data with what a harvest of [iova, +len) at ps over
- * a bitmap pre-filled with `fill` must leave: fill | the model's bits (so
- * 0 past the last page of the range unless fill set it). The number of
- * wrong bytes; `rep` names the first.
- */
-static int64_t check_bytes(const struct iod_fp *fp, uint64_t iova,
-			   uint64_t len, uint64_t ps, const uint8_t *data,
-			   size_t n, uint8_t fill, char *rep, size_t rl)
+/* The device writes one byte in page `bit` of a harvest at ps of the buffer. */
+static int touch_bit(struct iod_dirty *d, uint64_t ps, uint64_t bit)
 {
-	size_t wb = iod_bitmap_bytes(len, ps), i;
-	uint8_t *want = calloc(1, wb > n ? wb : n);
-	int64_t wrong = 0;
-
-	if (!want)
-		return -ENOMEM;
-	iod_fp_expect(fp, iova, len, ps, want);
-	for (i = 0; i < n; i++) {
-		uint8_t exp = fill | want[i];
-
-		if (data[i] == exp)
-			continue;
-		if (!wrong)
-			snprintf(rep, rl,
-				 "byte %zu (bits %zu..%zu, iova 0x%llx) is 0x%02x, expected 0x%02x (bitmap of %zu bytes, %llu bits, pre-filled 0x%02x)",
-				 i, i * 8, i * 8 + 7,
-				 (unsigned long long)(iova + i * 8 * ps),
-				 data[i], exp, n,
-				 (unsigned long long)iod_bitmap_bits(len, ps),
-				 fill);
-		wrong++;
-	}
-	free(want);
-	return wrong;
+	return iod_bench_write(d, bit * ps + ps / 2, 1, (uint8_t)bit, &d->fp);
 }
 
-/*
- * Fill b with `fill` (guards zeroed), harvest [iova, +len) at ps into it
- * directly (iod_get_dirty_bitmap: nothing zeroes it), compare every byte
- * of b and the guards. Wrong bytes (+1 for a touched guard) or -errno.
- */
-static int64_t bm_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
-			  uint64_t ps, uint32_t flags,
-			  struct iod_bitmap_buf *b, uint8_t fill, char *rep,
-			  size_t rl)
-{
-	int64_t w;
-	int rc;
-
-	rep[0] = 0;
-	iod_bitmap_buf_fill(b, fill);
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, ps, b->data,
-				  flags);
-	if (rc) {
-		snprintf(rep, rl, "GET_DIRTY_BITMAP: %s", iod_errno_name(-rc));
-		return rc;
-	}
-	w = check_bytes(&d->fp, iova, len, ps, b->data, b->bytes, fill, rep,
-			rl);
-	if (w >= 0 && !iod_bitmap_buf_guards_ok(b, rep, rl))
-		w++;
-	return w;
-}
-
-#define ASSERT_BM(_d, _iova, _len, _ps, _flags, _b, _fill) do { \
-	char __rep[512]; \
-	int64_t __w = bm_harvest((_d), (_iova), (_len), (_ps), (_flags), \
-				 (_b), (_fill), __rep, sizeof(__rep)); \
-	ASSERT_EQ(0, __w) TH_LOG("harvest [+0x%llx, +0x%llx) at page size %llu into a %zu-byte bitmap at page offset %zu: %s", \
-				 (unsigned long long)((_iova) - (_d)->iova), \
-				 (unsigned long long)(_len), \
-				 (unsigned long long)(_ps), (_b)->bytes, \
-				 (_b)->offset, __rep); \
-} while (0)
-
-/* The device writes one byte in page `bit` of a harvest at ps from iova. */
-static int touch_bit(struct iod_dirty *d, uint64_t iova, uint64_t ps,
-		     uint64_t bit)
-{
-	return iod_engine_write(&d->engine, iova + bit * ps + ps / 2, 1,
-				(uint8_t)bit, &d->fp);
-}
-
-/* A dirty bench of 4 MiB with tracking on. */
-#define BENCH_SETUP(d) do { \
-	struct iod_dirty_opts __o = { .buf_len = 4 * M, .enable = true }; \
-	IOD_DIRTY_SETUP((d), &__o); \
-} while (0)
+/* Every fixture's bench: 4 MiB with tracking on. */
+static const struct iod_dirty_opts bm_bench = {
+	.buf_len = 4 * M, .enable = true,
+};
 
 /* ---------------------------------------------------------------------- */
 /* the bitmap at a byte offset inside a page */
@@ -129,28 +49,29 @@ FIXTURE_VARIANT(bm_offset) {
 	size_t offset;
 };
 
-#define OV(n) FIXTURE_VARIANT_ADD(bm_offset, off##n) { .offset = (n) }
+#define BM_OFFSET_VARIANT(n) \
+	FIXTURE_VARIANT_ADD(bm_offset, off##n) { .offset = (n) }
 
-OV(1);
-OV(2);
-OV(3);
-OV(4);
-OV(7);
-OV(8);
-OV(9);
-OV(63);
-OV(64);
-OV(511);
-OV(1024);
-OV(2047);
-OV(2048);
-OV(4088);
-OV(4095);
+BM_OFFSET_VARIANT(1);
+BM_OFFSET_VARIANT(2);
+BM_OFFSET_VARIANT(3);
+BM_OFFSET_VARIANT(4);
+BM_OFFSET_VARIANT(7);
+BM_OFFSET_VARIANT(8);
+BM_OFFSET_VARIANT(9);
+BM_OFFSET_VARIANT(63);
+BM_OFFSET_VARIANT(64);
+BM_OFFSET_VARIANT(511);
+BM_OFFSET_VARIANT(1024);
+BM_OFFSET_VARIANT(2047);
+BM_OFFSET_VARIANT(2048);
+BM_OFFSET_VARIANT(4088);
+BM_OFFSET_VARIANT(4095);
 
 FIXTURE_SETUP(bm_offset)
 {
 	memset(&self->b, 0, sizeof(self->b));
-	BENCH_SETUP(&self->d);
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 	if (variant->offset >= iod_host_page())
 		SKIP(return, "offset %zu is past the host page size %zu",
 		     variant->offset, iod_host_page());
@@ -184,17 +105,20 @@ TEST_F(bm_offset, sub_word_bitmap)
 		ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b, (nbits + 7) / 8,
 						  variant->offset, 0));
 		iod_fp_reset(&d->fp);
-		ASSERT_EQ(0, touch_bit(d, d->iova, ps, 0));
-		ASSERT_EQ(0, touch_bit(d, d->iova, ps, nbits - 1));
+		ASSERT_EQ(0, touch_bit(d, ps, 0));
+		ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
 		if (nbits > 8) {
-			ASSERT_EQ(0, touch_bit(d, d->iova, ps, 7));
-			ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8));
+			ASSERT_EQ(0, touch_bit(d, ps, 7));
+			ASSERT_EQ(0, touch_bit(d, ps, 8));
 		}
-		ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+		IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 		iod_fp_reset(&d->fp);
-		ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova, len, 1,
-					      &d->fp));
-		ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+		IOD_ASSERT_WRITE(d, 0, len, 1);
+		IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 		ASSERT_EQ((1u << ((nbits - 1) % 8 + 1)) - 1,
 			  self->b.data[self->b.bytes - 1]);
 	}
@@ -217,15 +141,22 @@ TEST_F(bm_offset, few_words_bitmap)
 					  variant->offset, 0));
 	ASSERT_EQ(32, self->b.bytes);
 	for (i = 0; i < sizeof(hot) / sizeof(hot[0]); i++)
-		ASSERT_EQ(0, touch_bit(d, d->iova, ps, hot[i]));
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + 100 * ps - 1,
-				      2 * ps + 2, 5, &d->fp));
-	ASSERT_BM(d, d->iova, len, ps, NO_CLEAR, &self->b, 0);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+		ASSERT_EQ(0, touch_bit(d, ps, hot[i]));
+	IOD_ASSERT_WRITE(d, 100 * ps - 1, 2 * ps + 2, 5);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 	iod_fp_reset(&d->fp);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova, len, 2, &d->fp));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
+	IOD_ASSERT_WRITE(d, 0, len, 2);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 }
 
 /*
@@ -247,13 +178,19 @@ TEST_F(bm_offset, multi_page_bitmap)
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
 	for (edge = iod_host_page() - variant->offset; edge < bytes;
 	     edge += iod_host_page()) {
-		ASSERT_EQ(0, touch_bit(d, d->iova, ps, edge * 8 - 1));
-		ASSERT_EQ(0, touch_bit(d, d->iova, ps, edge * 8));
+		ASSERT_EQ(0, touch_bit(d, ps, edge * 8 - 1));
+		ASSERT_EQ(0, touch_bit(d, ps, edge * 8));
 	}
-	ASSERT_BM(d, d->iova, len, ps, NO_CLEAR, &self->b, 0);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 	iod_fp_reset(&d->fp);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 }
 
 /*
@@ -270,11 +207,16 @@ TEST_F(bm_offset, stale_pattern)
 					  iod_bitmap_bytes(len, ps),
 					  variant->offset, 0));
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 1));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 208));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0xa5);
+	ASSERT_EQ(0, touch_bit(d, ps, 1));
+	ASSERT_EQ(0, touch_bit(d, ps, 208));
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0,
+					    .fill = 0xa5),
+				&self->b);
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova, len));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -301,7 +243,7 @@ FIXTURE_VARIANT_ADD(bm_vma, bits32832_ps64) { .nbits = 32832, .page_size = 64 };
 FIXTURE_SETUP(bm_vma)
 {
 	memset(&self->b, 0, sizeof(self->b));
-	BENCH_SETUP(&self->d);
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 }
 
 FIXTURE_TEARDOWN(bm_vma)
@@ -325,16 +267,24 @@ TEST_F(bm_vma, last_page_dirty)
 	ASSERT_LE(len, d->len);
 	ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b, (nbits + 7) / 8, 0,
 					  IOD_BM_END_AT_VMA));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, nbits - 1));
-	ASSERT_BM(d, d->iova, len, ps, NO_CLEAR, &self->b, 0);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 	iod_fp_reset(&d->fp);
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 0));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, nbits - 1));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	ASSERT_EQ(0, touch_bit(d, ps, 0));
+	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 	iod_fp_reset(&d->fp);
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova, len, 3, &d->fp));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
+	IOD_ASSERT_WRITE(d, 0, len, 3);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -360,7 +310,7 @@ FIXTURE_VARIANT_ADD(bm_tail, bits200) { .nbits = 200 };
 FIXTURE_SETUP(bm_tail)
 {
 	memset(&self->b, 0, sizeof(self->b));
-	BENCH_SETUP(&self->d);
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 }
 
 FIXTURE_TEARDOWN(bm_tail)
@@ -384,18 +334,30 @@ TEST_F(bm_tail, tail_bits_untouched)
 	ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b,
 					  iod_bitmap_bytes(len, ps), 0, 0));
 	ASSERT_LT(nbits, self->b.bytes * 8) TH_LOG("no tail bits");
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, nbits - 1));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, nbits));
-	ASSERT_BM(d, d->iova, len, ps, NO_CLEAR, &self->b, 0);
-	ASSERT_BM(d, d->iova, len, ps, NO_CLEAR, &self->b, 0x5a);
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0xff);
+	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
+	ASSERT_EQ(0, touch_bit(d, ps, nbits));
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, NO_CLEAR,
+					    .fill = 0x5a),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0,
+					    .fill = 0xff),
+				&self->b);
 	for (i = 0; i < self->b.bytes; i++)
 		ASSERT_EQ(0xff, self->b.data[i]);
 	/* The range was cleared, the page after it was not. */
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova, len));
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	ASSERT_BM(d, d->iova, len, ps, 0, &self->b, 0);
-	ASSERT_BM(d, d->iova, len + ps, ps, 0, &self->b, 0);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, 0),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len + ps, ps, 0),
+				&self->b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -422,7 +384,7 @@ FIXTURE_VARIANT_ADD(bm_stale, 80_leaf) { .fill = 0x80 };
 FIXTURE_SETUP(bm_stale)
 {
 	memset(&self->b, 0, sizeof(self->b));
-	BENCH_SETUP(&self->d);
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 	self->seed = iod_seed();
 	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu)",
 	       (unsigned long long)self->seed,
@@ -449,14 +411,25 @@ TEST_F(bm_stale, stale_bits_stay)
 	ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b,
 					  iod_bitmap_bytes(d->len, ps), 0, 0));
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
-	ASSERT_BM(d, d->iova, d->len, ps, NO_CLEAR, &self->b, variant->fill);
-	ASSERT_BM(d, d->iova, d->len, ps, 0, &self->b, variant->fill);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR,
+					    .fill = variant->fill),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, d->len, ps, 0,
+					    .fill = variant->fill),
+				&self->b);
 	if (variant->fill == 0xff)
 		for (i = 0; i < self->b.bytes; i++)
 			ASSERT_EQ(0xff, self->b.data[i]);
 	iod_fp_reset(&d->fp);
-	ASSERT_BM(d, d->iova, d->len, ps, 0, &self->b, 0);
-	ASSERT_BM(d, d->iova, d->len, ps, 0, &self->b, variant->fill);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, d->len, ps, 0),
+				&self->b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, d->len, ps, 0,
+					    .fill = variant->fill),
+				&self->b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -494,13 +467,11 @@ FIXTURE_SETUP(bm_unwritable)
 {
 	self->map = NULL;
 	self->mapped = false;
-	BENCH_SETUP(&self->d);
-	self->how = iod_profile_enum(iod_env.profile,
-				     "dirty.unpinnable_bitmap");
-	if (!self->how)
-		SKIP(return, "profile %s does not state dirty.unpinnable_bitmap",
-		     iod_profile_path(iod_env.profile));
-	if (variant->kind == PART_READ_ONLY && strcmp(self->how, "dropped"))
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
+	IOD_NEED_RULE("dirty.unpinnable_bitmap");
+	self->how = iod_rule("dirty.unpinnable_bitmap", NULL);
+	if (variant->kind == PART_READ_ONLY &&
+	    !iod_rule_is("dirty.unpinnable_bitmap", "dropped"))
 		SKIP(return, "partly writable bitmaps are stated only for dirty.unpinnable_bitmap = dropped (lazy pinning); the profile says %s",
 		     self->how);
 	self->map_len = UNW_PAGES * iod_host_page();
@@ -521,15 +492,6 @@ FIXTURE_TEARDOWN(bm_unwritable)
 	else if (self->map)
 		munmap(self->map, iod_host_page());
 	iod_dirty_teardown(&self->d);
-}
-
-static int unpinnable_errno(const char *how)
-{
-	if (!strcmp(how, "enomem"))
-		return ENOMEM;
-	if (!strcmp(how, "efault"))
-		return EFAULT;
-	return 0;
 }
 
 /* Make the bitmap's pages (all but the first page of map) unwritable. */
@@ -569,35 +531,35 @@ static void unwritable_case(struct __test_metadata *_metadata,
 	uint64_t ps = 64, bytes = iod_bitmap_bytes(d->len, ps);
 	size_t pg = iod_host_page(), good = kind == PART_READ_ONLY ? pg : 0, i;
 	uint8_t *data = self->map + pg;
-	struct iod_bitmap_buf b;
-	char rep[512] = "";
+	struct iod_bitmap_buf writable = { .data = data, .bytes = good };
+	char rep[1024] = "";
 	int kfd, rc;
 
 	ASSERT_LE(2 * pg, bytes);
 	ASSERT_LE(bytes, self->map_len - pg);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
 	/* A dirty page whose bits are in each bitmap page. */
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8 * pg - 1));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8 * pg));
+	ASSERT_EQ(0, touch_bit(d, ps, 8 * pg - 1));
+	ASSERT_EQ(0, touch_bit(d, ps, 8 * pg));
 	ASSERT_EQ(0, make_unwritable(self->map, self->map_len, kind,
 				     &self->mapped));
 	kfd = iod_kmsg_open();
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, d->iova, d->len, ps,
-				  data, flags);
+	rc = iod_bench_get_bitmap(d, d->iova, d->len, ps, data, flags);
 	IOD_ASSERT_NO_SPLAT(kfd);
-	IOD_ASSERT_ERR(unpinnable_errno(self->how), rc);
-	if (!strcmp(self->how, "efault"))
+	IOD_ASSERT_ERR(iod_rule_errno("dirty.unpinnable_bitmap"), rc);
+	if (iod_rule_is("dirty.unpinnable_bitmap", "efault"))
 		return;
-	if (!strcmp(self->how, "dropped")) {
+	if (iod_rule_is("dirty.unpinnable_bitmap", "dropped")) {
 		if (kind == NO_ACCESS)
 			ASSERT_EQ(0, mprotect(data, self->map_len - pg,
 					      PROT_READ));
 		if (kind != UNMAPPED) {
+			/* Its bits and the guard page before it. */
 			if (good)
-				ASSERT_EQ(0, check_bytes(&d->fp, d->iova,
-							 d->len, ps, data,
-							 good, 0, rep,
-							 sizeof(rep)))
+				ASSERT_EQ(0, iod_bitmap_check(&d->fp, d->iova,
+							      d->len, ps, 0,
+							      &writable, rep,
+							      sizeof(rep)))
 					TH_LOG("the writable page: %s", rep);
 			for (i = good; i < bytes; i++)
 				ASSERT_EQ(0, data[i])
@@ -607,14 +569,12 @@ static void unwritable_case(struct __test_metadata *_metadata,
 			iod_fp_reset(&d->fp);
 	}
 	/* Into good memory now. */
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, bytes, 0, 0));
-	rc = (int)bm_harvest(d, d->iova, d->len, ps, 0, &b, 0, rep,
-			     sizeof(rep));
-	iod_bitmap_buf_free(&b);
-	ASSERT_EQ(0, rc) TH_LOG("the harvest after it: %s", rep);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova, d->len, ps, 0,
+					  .bytes = bytes));
 	/* Tracking goes on: a new write is reported. */
 	iod_fp_reset(&d->fp);
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8 * pg));
+	ASSERT_EQ(0, touch_bit(d, ps, 8 * pg));
 	IOD_ASSERT_HARVEST(d, ps, 0);
 }
 
@@ -656,7 +616,7 @@ FIXTURE_SETUP(bm_backing)
 {
 	self->memfd = -1;
 	self->map = self->view = NULL;
-	BENCH_SETUP(&self->d);
+	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 	if (variant->kind == HUGETLB) {
 		self->map_len = 2 * M;
 		self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
@@ -707,8 +667,7 @@ TEST_F(bm_backing, bits_land)
 	uint64_t ps = 64, bytes = iod_bitmap_bytes(d->len, ps);
 	size_t pg = iod_host_page(), off = pg - 5, i;
 	struct iod_bitmap_buf b = { 0 };
-	char rep[512] = "";
-	int rc;
+	char rep[1024] = "";
 
 	ASSERT_LE(off + bytes + IOD_BM_GUARD, self->map_len);
 	b.data = self->map + off;
@@ -718,14 +677,12 @@ TEST_F(bm_backing, bits_land)
 	if (variant->kind == HUGETLB)
 		iod_bitmap_buf_zero(&b);
 	ASSERT_EQ(0, iod_scatter_writes(d, iod_seed(), 24));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8 * 5 - 1));
-	ASSERT_EQ(0, touch_bit(d, d->iova, ps, 8 * 5));
-	ASSERT_EQ(0, iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, d->iova,
-					  d->len, ps, b.data, 0));
-	ASSERT_EQ(0, check_bytes(&d->fp, d->iova, d->len, ps, b.data, bytes,
-				 0, rep, sizeof(rep))) TH_LOG("%s", rep);
-	ASSERT_TRUE(iod_bitmap_buf_guards_ok(&b, rep, sizeof(rep)))
-		TH_LOG("%s", rep);
+	ASSERT_EQ(0, touch_bit(d, ps, 8 * 5 - 1));
+	ASSERT_EQ(0, touch_bit(d, ps, 8 * 5));
+	ASSERT_EQ(0, iod_bench_get_bitmap(d, d->iova, d->len, ps, b.data, 0));
+	/* Every bit and the guards, as the kernel left them. */
+	ASSERT_EQ(0, iod_bitmap_check(&d->fp, d->iova, d->len, ps, 0, &b, rep,
+				      sizeof(rep))) TH_LOG("%s", rep);
 	if (variant->kind == MEMFD_SHARED)
 		ASSERT_EQ(0, memcmp(self->view + off, b.data, bytes))
 			TH_LOG("the file does not hold the bits the shared mapping got");
@@ -734,10 +691,8 @@ TEST_F(bm_backing, bits_land)
 			ASSERT_EQ(0, self->view[i])
 				TH_LOG("byte %zu of the file changed under a private mapping", i);
 	iod_fp_reset(&d->fp);
-	memset(b.data, 0, bytes);
-	rc = (int)bm_harvest(d, d->iova, d->len, ps, 0, &b, 0, rep,
-			     sizeof(rep));
-	ASSERT_EQ(0, rc) TH_LOG("%s", rep);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0),
+				&b);
 }
 
 IOD_HARNESS_MAIN

@@ -24,43 +24,43 @@ FIXTURE_VARIANT(harvest) {
 	bool huge;
 };
 
-#define HV(name, l, ps, h) \
+#define HARVEST_VARIANT(name, l, ps, h) \
 	FIXTURE_VARIANT_ADD(harvest, name) { \
 		.len = (l), .page_size = (ps), .huge = (h), \
 	}
 
-HV(len8k_ps2k, 8 * K, 2 * K, false);
-HV(len8k_ps4k, 8 * K, 4 * K, false);
-HV(len16k_ps2k, 16 * K, 2 * K, false);
-HV(len16k_ps4k, 16 * K, 4 * K, false);
-HV(len64k_ps2k, 64 * K, 2 * K, false);
-HV(len64k_ps4k, 64 * K, 4 * K, false);
-HV(len64k_ps64k, 64 * K, 64 * K, false);
-HV(len128k_ps2k, 128 * K, 2 * K, false);
-HV(len128k_ps4k, 128 * K, 4 * K, false);
-HV(len128k_ps64k, 128 * K, 64 * K, false);
-HV(len320k_ps2k, 320 * K, 2 * K, false);
-HV(len320k_ps4k, 320 * K, 4 * K, false);
-HV(len320k_ps64k, 320 * K, 64 * K, false);
-HV(len1m_ps2k, 1 * M, 2 * K, false);
-HV(len1m_ps4k, 1 * M, 4 * K, false);
-HV(len1m_ps64k, 1 * M, 64 * K, false);
-HV(len4m_ps2k, 4 * M, 2 * K, false);
-HV(len4m_ps4k, 4 * M, 4 * K, false);
-HV(len4m_ps64k, 4 * M, 64 * K, false);
-HV(len4m_ps2m, 4 * M, 2 * M, false);
-HV(len64m_ps2k, 64 * M, 2 * K, false);
-HV(len64m_ps4k, 64 * M, 4 * K, false);
-HV(len64m_ps64k, 64 * M, 64 * K, false);
-HV(len64m_ps2m, 64 * M, 2 * M, false);
-HV(len128m_ps2k, 128 * M, 2 * K, false);
-HV(len128m_ps4k, 128 * M, 4 * K, false);
-HV(len128m_ps64k, 128 * M, 64 * K, false);
-HV(len128m_ps2m, 128 * M, 2 * M, false);
-HV(huge4m_ps4k, 4 * M, 4 * K, true);
-HV(huge4m_ps2m, 4 * M, 2 * M, true);
-HV(huge64m_ps4k, 64 * M, 4 * K, true);
-HV(huge64m_ps2m, 64 * M, 2 * M, true);
+HARVEST_VARIANT(len8k_ps2k, 8 * K, 2 * K, false);
+HARVEST_VARIANT(len8k_ps4k, 8 * K, 4 * K, false);
+HARVEST_VARIANT(len16k_ps2k, 16 * K, 2 * K, false);
+HARVEST_VARIANT(len16k_ps4k, 16 * K, 4 * K, false);
+HARVEST_VARIANT(len64k_ps2k, 64 * K, 2 * K, false);
+HARVEST_VARIANT(len64k_ps4k, 64 * K, 4 * K, false);
+HARVEST_VARIANT(len64k_ps64k, 64 * K, 64 * K, false);
+HARVEST_VARIANT(len128k_ps2k, 128 * K, 2 * K, false);
+HARVEST_VARIANT(len128k_ps4k, 128 * K, 4 * K, false);
+HARVEST_VARIANT(len128k_ps64k, 128 * K, 64 * K, false);
+HARVEST_VARIANT(len320k_ps2k, 320 * K, 2 * K, false);
+HARVEST_VARIANT(len320k_ps4k, 320 * K, 4 * K, false);
+HARVEST_VARIANT(len320k_ps64k, 320 * K, 64 * K, false);
+HARVEST_VARIANT(len1m_ps2k, 1 * M, 2 * K, false);
+HARVEST_VARIANT(len1m_ps4k, 1 * M, 4 * K, false);
+HARVEST_VARIANT(len1m_ps64k, 1 * M, 64 * K, false);
+HARVEST_VARIANT(len4m_ps2k, 4 * M, 2 * K, false);
+HARVEST_VARIANT(len4m_ps4k, 4 * M, 4 * K, false);
+HARVEST_VARIANT(len4m_ps64k, 4 * M, 64 * K, false);
+HARVEST_VARIANT(len4m_ps2m, 4 * M, 2 * M, false);
+HARVEST_VARIANT(len64m_ps2k, 64 * M, 2 * K, false);
+HARVEST_VARIANT(len64m_ps4k, 64 * M, 4 * K, false);
+HARVEST_VARIANT(len64m_ps64k, 64 * M, 64 * K, false);
+HARVEST_VARIANT(len64m_ps2m, 64 * M, 2 * M, false);
+HARVEST_VARIANT(len128m_ps2k, 128 * M, 2 * K, false);
+HARVEST_VARIANT(len128m_ps4k, 128 * M, 4 * K, false);
+HARVEST_VARIANT(len128m_ps64k, 128 * M, 64 * K, false);
+HARVEST_VARIANT(len128m_ps2m, 128 * M, 2 * M, false);
+HARVEST_VARIANT(huge4m_ps4k, 4 * M, 4 * K, true);
+HARVEST_VARIANT(huge4m_ps2m, 4 * M, 2 * M, true);
+HARVEST_VARIANT(huge64m_ps4k, 64 * M, 4 * K, true);
+HARVEST_VARIANT(huge64m_ps2m, 64 * M, 2 * M, true);
 
 FIXTURE_SETUP(harvest)
 {
@@ -141,13 +141,10 @@ TEST_F(harvest, reads_never_dirty)
 /* Writing the whole buffer dirties every leaf; the data is all there. */
 TEST_F(harvest, whole_buffer)
 {
-	ASSERT_EQ(0, iod_engine_write(&self->d.engine, self->d.iova,
-				      self->d.len, (uint8_t)self->seed,
-				      &self->d.fp));
+	IOD_ASSERT_WRITE(&self->d, 0, self->d.len, self->seed);
 	ASSERT_EQ(self->d.len / self->d.leaf, iod_fp_count(&self->d.fp));
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0);
-	ASSERT_TRUE(iod_engine_check(&self->d.engine, self->d.iova,
-				     self->d.len, (uint8_t)self->seed));
+	IOD_ASSERT_LANDED(&self->d, 0, self->d.len, self->seed);
 }
 
 IOD_HARNESS_MAIN

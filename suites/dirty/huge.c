@@ -16,62 +16,6 @@
 #include "uapi/iommufd.h"
 #include "util.h"
 
-/* Bits set in bytes [0, nbytes) of b from bit `from` to bit `to`. */
-static uint64_t bits_set(const uint8_t *b, uint64_t from, uint64_t to)
-{
-	uint64_t i, n = 0;
-
-	for (i = from; i < to; i++)
-		n += b[i / 8] >> (i % 8) & 1;
-	return n;
-}
-
-/*
- * Harvest [iova, +len) at page_size with `flags` into a zeroed bitmap that
- * has room for `room` bytes of IOVA (room >= len): *in gets the bits set
- * for the window, *past the bits set after it, inside the room. 0, -errno
- * from the ioctl, or -EFAULT (with `why`) when a guard byte around the
- * room was written.
- */
-static int count_harvest(struct iod_dirty *d, uint64_t iova, uint64_t len,
-			 uint64_t room, uint64_t page_size, uint32_t flags,
-			 uint64_t *in, uint64_t *past, char *why, size_t wlen)
-{
-	struct iod_bitmap_buf b;
-	uint64_t nbits = iod_bitmap_bits(len, page_size);
-	int rc;
-
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(room, page_size), 0,
-				  0);
-	if (rc)
-		return rc;
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, page_size,
-				  b.data, flags);
-	if (!rc) {
-		*in = bits_set(b.data, 0, nbits);
-		*past = bits_set(b.data, nbits, b.bytes * 8);
-		if (!iod_bitmap_buf_guards_ok(&b, why, wlen))
-			rc = -EFAULT;
-	}
-	iod_bitmap_buf_free(&b);
-	return rc;
-}
-
-/* The window's bits must number `want`, with nothing set past it. */
-#define ASSERT_BITS(_d, _iova, _len, _ps, _flags, _want) do { \
-	uint64_t __in = 0, __past = 0; \
-	char __why[256] = ""; \
-	ASSERT_EQ(0, count_harvest((_d), (_iova), (_len), (_len), (_ps), \
-				   (_flags), &__in, &__past, __why, \
-				   sizeof(__why))) TH_LOG("%s", __why); \
-	ASSERT_EQ((uint64_t)(_want), __in) \
-		TH_LOG("[+0x%llx, +0x%llx) at page size %llu", \
-		       (unsigned long long)((_iova) - (_d)->iova), \
-		       (unsigned long long)(_len), \
-		       (unsigned long long)(_ps)); \
-	ASSERT_EQ(0, __past); \
-} while (0)
-
 /* Bits one dirty leaf sets at page_size (the leaf is page aligned). */
 static uint64_t leaf_bits(uint64_t leaf, uint64_t page_size)
 {
@@ -88,12 +32,11 @@ static uint64_t span_bits(uint64_t leaf, uint64_t page_size, uint64_t first,
 	       1;
 }
 
-#define WRITE(_d, _off, _len, _seed) \
-	ASSERT_EQ(0, iod_engine_write(&(_d)->engine, (_d)->iova + (_off), \
-				      (_len), (uint8_t)(_seed), &(_d)->fp))
+#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
 
 FIXTURE(huge) {
 	struct iod_dirty d;
+	struct iod_bitmap_buf b;	/* a harvest a case counts itself */
 	uint64_t leaf;
 };
 
@@ -102,14 +45,14 @@ FIXTURE_VARIANT(huge) {
 	uint64_t page_size;
 };
 
-#define HV(name, l, ps) \
+#define HUGE_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(huge, name) { .len = (l), .page_size = (ps) }
 
-HV(huge4m_ps4k, 4 * M, 4 * K);
-HV(huge4m_ps64k, 4 * M, 64 * K);
-HV(huge4m_ps2m, 4 * M, 2 * M);
-HV(huge64m_ps4k, 64 * M, 4 * K);
-HV(huge64m_ps2m, 64 * M, 2 * M);
+HUGE_VARIANT(huge4m_ps4k, 4 * M, 4 * K);
+HUGE_VARIANT(huge4m_ps64k, 4 * M, 64 * K);
+HUGE_VARIANT(huge4m_ps2m, 4 * M, 2 * M);
+HUGE_VARIANT(huge64m_ps4k, 64 * M, 4 * K);
+HUGE_VARIANT(huge64m_ps2m, 64 * M, 2 * M);
 
 FIXTURE_SETUP(huge)
 {
@@ -119,6 +62,7 @@ FIXTURE_SETUP(huge)
 		.enable = true,
 	};
 
+	memset(&self->b, 0, sizeof(self->b));
 	IOD_DIRTY_SETUP(&self->d, &o);
 	self->leaf = self->d.leaf;
 	ASSERT_EQ(iod_profile_uint(iod_env.profile, "dirty.huge_leaf", 0),
@@ -130,6 +74,7 @@ FIXTURE_SETUP(huge)
 
 FIXTURE_TEARDOWN(huge)
 {
+	iod_bitmap_buf_free(&self->b);
 	iod_dirty_teardown(&self->d);
 }
 
@@ -143,18 +88,18 @@ TEST_F(huge, one_byte_dirties_whole_leaf)
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf;
 
-	WRITE(d, L + L / 2 + 3, 1, 1);
+	IOD_ASSERT_WRITE(d, L + L / 2 + 3, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, 4 * K,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, L / (4 * K));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    leaf_bits(L, variant->page_size));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, 4 * K,
+					       NO_CLEAR),
+				L / (4 * K));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				leaf_bits(L, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova + L + L / 2 + 3, 1,
-				     1));
+	IOD_ASSERT_LANDED(d, L + L / 2 + 3, 1, 1);
 }
 
 /* Writes in the first and the last huge leaf: both leaves, whole. */
@@ -163,22 +108,22 @@ TEST_F(huge, two_leaves)
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, n = d->len / L;
 
-	WRITE(d, 17, 100, 1);
-	WRITE(d, d->len - 1, 1, 2);
+	IOD_ASSERT_WRITE(d, 17, 100, 1);
+	IOD_ASSERT_WRITE(d, d->len - 1, 1, 2);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    span_bits(L, variant->page_size, 0, 0) +
-		    span_bits(L, variant->page_size, n - 1, n - 1));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				span_bits(L, variant->page_size, 0, 0) +
+				span_bits(L, variant->page_size, n - 1, n - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	/* The last byte of the first leaf and the first of the second. */
-	WRITE(d, L - 1, 1, 3);
-	WRITE(d, L, 1, 4);
+	IOD_ASSERT_WRITE(d, L - 1, 1, 3);
+	IOD_ASSERT_WRITE(d, L, 1, 4);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    span_bits(L, variant->page_size, 0, 1));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				span_bits(L, variant->page_size, 0, 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -188,11 +133,11 @@ TEST_F(huge, straddles_leaf_boundary)
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, n = d->len / L;
 
-	WRITE(d, (n - 1) * L - 1, 2, 1);
+	IOD_ASSERT_WRITE(d, (n - 1) * L - 1, 2, 1);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    span_bits(L, variant->page_size, n - 2, n - 1));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				span_bits(L, variant->page_size, n - 2, n - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -209,14 +154,13 @@ TEST_F(huge, huge_pages_off_refused_after_map)
 	struct iod_dirty *d = &self->d;
 	uint64_t val = 0;
 
-	IOD_ASSERT_ERR(EINVAL, iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-					      d->t.ioas_id, 0));
-	ASSERT_EQ(0, iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, &val));
+	IOD_ASSERT_ERR(EINVAL, iod_bench_set_huge_pages(d, 0));
+	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));
 	ASSERT_EQ(1, val);
-	WRITE(d, self->leaf + 5, 1, 1);
-	ASSERT_BITS(d, d->iova, d->len, 4 * K,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, self->leaf / (4 * K));
+	IOD_ASSERT_WRITE(d, self->leaf + 5, 1, 1);
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, 4 * K,
+					       NO_CLEAR),
+				self->leaf / (4 * K));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -236,17 +180,18 @@ TEST_F(huge, mid_leaf_harvest_clears_whole_leaf)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, ps = half_ps(L, variant->page_size);
-	uint64_t leaf1 = d->iova + L, in = 0, past = 0;
-	char why[256] = "";
+	uint64_t leaf1 = d->iova + L, bits = L / 2 / ps;
 
-	WRITE(d, L + 100, 1, 1);
-	ASSERT_EQ(0, count_harvest(d, leaf1 + L / 2, L / 2, 2 * L, ps, 0,
-				   &in, &past, why, sizeof(why)))
-		TH_LOG("%s", why);
-	ASSERT_EQ(L / 2 / ps, in);
+	IOD_ASSERT_WRITE(d, L + 100, 1, 1);
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1 + L / 2, L / 2, ps, 0,
+					    .bytes = iod_bitmap_bytes(2 * L, ps)),
+			     &self->b);
+	ASSERT_EQ(bits, iod_bitmap_buf_count(&self->b, 0, bits));
 	iod_fp_clear(&d->fp, leaf1 + L / 2, L / 2);
 	ASSERT_EQ(0, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, leaf1, L / 2, ps, 0, 0);
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(leaf1, L / 2, ps,
+						0),
+				0);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -258,19 +203,17 @@ TEST_F(huge, mid_leaf_no_clear_keeps_leaf)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, ps = half_ps(L, variant->page_size);
-	uint64_t leaf1 = d->iova + L, in = 0, past = 0;
-	char why[256] = "";
+	uint64_t leaf1 = d->iova + L, bits = L / 2 / ps;
+	uint64_t room = iod_bitmap_bytes(2 * L, ps);
 
-	WRITE(d, L + 100, 1, 1);
-	ASSERT_EQ(0, count_harvest(d, leaf1 + L / 2, L / 2, 2 * L, ps,
-				   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-				   &in, &past, why, sizeof(why)))
-		TH_LOG("%s", why);
-	ASSERT_EQ(L / 2 / ps, in);
-	ASSERT_EQ(0, count_harvest(d, leaf1, L / 2, 2 * L, ps, 0, &in, &past,
-				   why, sizeof(why)))
-		TH_LOG("%s", why);
-	ASSERT_EQ(L / 2 / ps, in);
+	IOD_ASSERT_WRITE(d, L + 100, 1, 1);
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1 + L / 2, L / 2, ps, NO_CLEAR,
+					    .bytes = room),
+			     &self->b);
+	ASSERT_EQ(bits, iod_bitmap_buf_count(&self->b, 0, bits));
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1, L / 2, ps, 0, .bytes = room),
+			     &self->b);
+	ASSERT_EQ(bits, iod_bitmap_buf_count(&self->b, 0, bits));
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -288,14 +231,14 @@ TEST_F(huge, mid_leaf_bits_stay_in_bitmap)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, ps = half_ps(L, variant->page_size);
-	uint64_t leaf1 = d->iova + L, in = 0, past = 0;
-	char why[256] = "";
+	uint64_t leaf1 = d->iova + L, bits = L / 2 / ps, past;
 
-	WRITE(d, L + 100, 1, 1);
-	ASSERT_EQ(0, count_harvest(d, leaf1 + L / 2, L / 2, 2 * L, ps, 0,
-				   &in, &past, why, sizeof(why)))
-		TH_LOG("%s", why);
-	ASSERT_EQ(L / 2 / ps, in);
+	IOD_ASSERT_WRITE(d, L + 100, 1, 1);
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1 + L / 2, L / 2, ps, 0,
+					    .bytes = iod_bitmap_bytes(2 * L, ps)),
+			     &self->b);
+	ASSERT_EQ(bits, iod_bitmap_buf_count(&self->b, 0, bits));
+	past = iod_bitmap_buf_count(&self->b, bits, UINT64_MAX);
 	IOD_XFAIL_IF_KNOWN_BUG(past != 0, "huge.mid_leaf_bits_stay_in_bitmap");
 	ASSERT_EQ(0, past)
 		TH_LOG("a %llu-bit window got %llu more bits set past its end",
@@ -315,13 +258,14 @@ TEST_F(huge, mid_leaf_window_covers_next_leaf)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t L = self->leaf, ps = half_ps(L, variant->page_size);
-	uint64_t in = 0, past = 0;
-	char why[256] = "";
+	uint64_t bits = iod_bitmap_bits(L + L / 2, ps), in, past;
 
-	WRITE(d, L + 100, 1, 1);
-	ASSERT_EQ(0, count_harvest(d, d->iova + L / 2, L + L / 2, 3 * L, ps,
-				   0, &in, &past, why, sizeof(why)))
-		TH_LOG("%s", why);
+	IOD_ASSERT_WRITE(d, L + 100, 1, 1);
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(d->iova + L / 2, L + L / 2, ps, 0,
+					    .bytes = iod_bitmap_bytes(3 * L, ps)),
+			     &self->b);
+	in = iod_bitmap_buf_count(&self->b, 0, bits);
+	past = iod_bitmap_buf_count(&self->b, bits, UINT64_MAX);
 	IOD_XFAIL_IF_KNOWN_BUG(in != L / ps || past != 0,
 			       "huge.mid_leaf_window_covers_next_leaf");
 	ASSERT_EQ(L / ps, in)
@@ -341,12 +285,12 @@ FIXTURE_VARIANT(huge_base) {
 	uint64_t page_size;
 };
 
-#define BV(name, l, ps) \
+#define HUGE_BASE_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(huge_base, name) { .len = (l), .page_size = (ps) }
 
-BV(huge4m_ps2k, 4 * M, 2 * K);
-BV(huge4m_ps4k, 4 * M, 4 * K);
-BV(huge64m_ps64k, 64 * M, 64 * K);
+HUGE_BASE_VARIANT(huge4m_ps2k, 4 * M, 2 * K);
+HUGE_BASE_VARIANT(huge4m_ps4k, 4 * M, 4 * K);
+HUGE_BASE_VARIANT(huge64m_ps64k, 64 * M, 64 * K);
 
 FIXTURE_SETUP(huge_base)
 {
@@ -381,21 +325,21 @@ TEST_F(huge_base, base_leaf_bits)
 
 	ASSERT_EQ(d->base_leaf, L);
 	ASSERT_EQ(iod_profile_uint(iod_env.profile, "dirty.leaf", 0), L);
-	ASSERT_EQ(0, iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, &val));
+	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));
 	ASSERT_EQ(0, val);
-	WRITE(d, H + H / 2 + 5, 1, 1);
+	IOD_ASSERT_WRITE(d, H + H / 2 + 5, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    leaf_bits(L, variant->page_size));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				leaf_bits(L, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
-	WRITE(d, H, H, 2);
+	IOD_ASSERT_WRITE(d, H, H, 2);
 	ASSERT_EQ(H / L, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    span_bits(L, variant->page_size, H / L, 2 * H / L - 1));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				span_bits(L, variant->page_size, H / L,
+					  2 * H / L - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -409,12 +353,10 @@ TEST_F(huge_base, huge_pages_off_again_after_map)
 	struct iod_dirty *d = &self->d;
 	uint64_t val = 1;
 
-	ASSERT_EQ(0, iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, 0));
-	ASSERT_EQ(0, iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, &val));
+	ASSERT_EQ(0, iod_bench_set_huge_pages(d, 0));
+	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));
 	ASSERT_EQ(0, val);
-	WRITE(d, 7, 1, 1);
+	IOD_ASSERT_WRITE(d, 7, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -429,21 +371,17 @@ TEST_F(huge_base, huge_pages_on_keeps_base_leaves)
 	struct iod_dirty *d = &self->d;
 	uint64_t H = self->huge_leaf, val = 0;
 
-	ASSERT_EQ(0, iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, 1));
-	ASSERT_EQ(0, iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, &val));
+	ASSERT_EQ(0, iod_bench_set_huge_pages(d, 1));
+	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));
 	ASSERT_EQ(1, val);
-	WRITE(d, H + 5, 1, 1);
+	IOD_ASSERT_WRITE(d, H + 5, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	ASSERT_BITS(d, d->iova, d->len, variant->page_size,
-		    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
-		    leaf_bits(self->leaf, variant->page_size));
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
+					       variant->page_size, NO_CLEAR),
+				leaf_bits(self->leaf, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
-	IOD_ASSERT_ERR(EINVAL, iod_option_set(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-					      d->t.ioas_id, 0));
-	ASSERT_EQ(0, iod_option_get(d->t.fd, IOMMU_OPTION_HUGE_PAGES,
-				    d->t.ioas_id, &val));
+	IOD_ASSERT_ERR(EINVAL, iod_bench_set_huge_pages(d, 0));
+	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));
 	ASSERT_EQ(1, val);
 }
 
@@ -469,11 +407,9 @@ TEST_F(huge_base, alignment_at_least_page_size)
 	ASSERT_EQ(want, got);
 	if (page > a)
 		IOD_ASSERT_ERR(EINVAL,
-			       iod_get_dirty_bitmap(d->t.fd, d->hwpt_id,
-						    d->iova + a, page, a, bm,
+			       iod_bench_get_bitmap(d, d->iova + a, page, a, bm,
 						    0));
-	ASSERT_EQ(0, iod_get_dirty_bitmap(d->t.fd, d->hwpt_id,
-					  d->iova + page, page, a, bm, 0));
+	ASSERT_EQ(0, iod_bench_get_bitmap(d, d->iova + page, page, a, bm, 0));
 }
 
 IOD_HARNESS_MAIN

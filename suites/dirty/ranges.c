@@ -36,95 +36,14 @@ static uint64_t range_unit(struct iod_dirty *d, uint64_t ps)
 	return iod_max_u64(iod_max_u64(ps, align), d->leaf);
 }
 
-/* Does the profile say a harvest stops at the first hole? */
+/*
+ * Does a harvest stop at the first hole (dirty.hole)? Where the profile
+ * is silent, it is taken to.
+ */
 static bool hole_stops(void)
 {
-	const char *v = iod_profile_enum(iod_env.profile, "dirty.hole");
-
-	return !v || !strcmp(v, "stops");
+	return !iod_rule_is("dirty.hole", "skips");
 }
-
-static const char *hole_rule(void)
-{
-	const char *v = iod_profile_enum(iod_env.profile, "dirty.hole");
-
-	return v ? v : "stops (unset)";
-}
-
-/*
- * Harvest [iova, +len) of the bench at ps with `flags` into a bitmap of
- * exactly that range (guards around it) and compare it with fp. The
- * number of wrong bits, or the ioctl's -errno.
- */
-static int64_t harvest_fp(struct iod_dirty *d, const struct iod_fp *fp,
-			  uint64_t iova, uint64_t len, uint64_t ps,
-			  uint32_t flags, char *rep, size_t rl)
-{
-	struct iod_bitmap_buf b;
-	int64_t w;
-	int rc;
-
-	rep[0] = 0;
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(len, ps), 0, 0);
-	if (rc)
-		return rc;
-	rc = iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, iova, len, ps, b.data,
-				  flags);
-	if (rc) {
-		snprintf(rep, rl, "GET_DIRTY_BITMAP: %s", iod_errno_name(-rc));
-		w = rc;
-	} else {
-		w = iod_fp_compare(fp, iova, len, ps, b.data, rep, rl);
-		if (w >= 0 && !iod_bitmap_buf_guards_ok(&b, rep, rl))
-			w++;
-	}
-	iod_bitmap_buf_free(&b);
-	return w;
-}
-
-/* A piece [off, +len) of the bench buffer, through iod_dirty_harvest(). */
-static int64_t piece(struct iod_dirty *d, uint64_t off, uint64_t len,
-		     uint64_t ps, uint32_t flags, char *rep, size_t rl)
-{
-	struct iod_bitmap_buf b;
-	int64_t w;
-	int rc;
-
-	rep[0] = 0;
-	rc = iod_bitmap_buf_alloc(&b, iod_bitmap_bytes(len, ps), 0, 0);
-	if (rc)
-		return rc;
-	w = iod_dirty_harvest(d, d->iova + off, len, ps, flags, &b, rep, rl);
-	iod_bitmap_buf_free(&b);
-	return w;
-}
-
-#define ASSERT_PIECE(d, off, len, ps, flags) do { \
-	char __rep[512]; \
-	int64_t __w = piece((d), (off), (len), (ps), (flags), __rep, \
-			    sizeof(__rep)); \
-	ASSERT_EQ(0, __w) TH_LOG("harvest [+0x%llx, +0x%llx) at page size %llu%s: %s", \
-				 (unsigned long long)(off), \
-				 (unsigned long long)(len), \
-				 (unsigned long long)(ps), \
-				 (flags) ? " (NO_CLEAR)" : "", \
-				 __w < 0 && !__rep[0] ? \
-				 iod_errno_name((int)-__w) : __rep); \
-} while (0)
-
-/* Harvest [base + off, +len) and compare it with fp (offsets from base). */
-#define ASSERT_FP(d, fp, base, off, len, ps, flags) do { \
-	char __rep[512]; \
-	int64_t __w = harvest_fp((d), (fp), (base) + (off), (len), (ps), \
-				 (flags), __rep, sizeof(__rep)); \
-	ASSERT_EQ(0, __w) TH_LOG("harvest [+0x%llx, +0x%llx) at page size %llu%s (dirty.hole = %s): %s", \
-				 (unsigned long long)(off), \
-				 (unsigned long long)(len), \
-				 (unsigned long long)(ps), \
-				 (flags) ? " (NO_CLEAR)" : "", hole_rule(), \
-				 __w < 0 && !__rep[0] ? \
-				 iod_errno_name((int)-__w) : __rep); \
-} while (0)
 
 #define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
 
@@ -143,15 +62,15 @@ FIXTURE_VARIANT(ranges) {
 	uint64_t page_size;
 };
 
-#define RV(name, l, ps) \
+#define RANGES_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(ranges, name) { .len = (l), .page_size = (ps) }
 
-RV(len256k_ps2k, 256 * K, 2 * K);
-RV(len256k_ps4k, 256 * K, 4 * K);
-RV(len256k_ps64k, 256 * K, 64 * K);
-RV(len4m_ps2k, 4 * M, 2 * K);
-RV(len4m_ps4k, 4 * M, 4 * K);
-RV(len4m_ps64k, 4 * M, 64 * K);
+RANGES_VARIANT(len256k_ps2k, 256 * K, 2 * K);
+RANGES_VARIANT(len256k_ps4k, 256 * K, 4 * K);
+RANGES_VARIANT(len256k_ps64k, 256 * K, 64 * K);
+RANGES_VARIANT(len4m_ps2k, 4 * M, 2 * K);
+RANGES_VARIANT(len4m_ps4k, 4 * M, 4 * K);
+RANGES_VARIANT(len4m_ps64k, 4 * M, 64 * K);
 
 FIXTURE_SETUP(ranges)
 {
@@ -185,12 +104,17 @@ TEST_F(ranges, halves)
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = variant->page_size, half = self->n / 2 * self->unit;
 
-	ASSERT_PIECE(d, 0, half, ps, NO_CLEAR);
-	ASSERT_PIECE(d, half, d->len - half, ps, NO_CLEAR);
-	ASSERT_PIECE(d, 0, half, ps, 0);
-	ASSERT_PIECE(d, half, d->len - half, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova, half, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + half,
+					  d->len - half, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, half, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + half,
+					  d->len - half, ps, 0));
 	iod_fp_reset(&d->fp);
-	ASSERT_PIECE(d, 0, d->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0));
 }
 
 /*
@@ -208,15 +132,17 @@ TEST_F(ranges, unequal_pieces)
 	for (i = 1; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
 		if (cuts[i] <= prev)
 			continue;
-		ASSERT_PIECE(d, prev * self->unit, (cuts[i] - prev) * self->unit,
-			     ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &d->fp,
+				      IOD_HARVEST(d->iova + prev * self->unit,
+						  (cuts[i] - prev) * self->unit,
+						  ps, 0));
 		prev = cuts[i];
 		pieces++;
 	}
 	ASSERT_EQ(self->n, prev);
 	ASSERT_LE(3, pieces);
 	iod_fp_reset(&d->fp);
-	ASSERT_PIECE(d, 0, d->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0));
 }
 
 /*
@@ -229,11 +155,15 @@ TEST_F(ranges, single_pages)
 	uint64_t ps = variant->page_size, i;
 
 	/* The last page first: order does not matter. */
-	ASSERT_PIECE(d, d->len - self->unit, self->unit, ps, NO_CLEAR);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + (d->len - self->unit),
+					  self->unit, ps, NO_CLEAR));
 	for (i = 0; i < self->n; i++)
-		ASSERT_PIECE(d, i * self->unit, self->unit, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &d->fp,
+				      IOD_HARVEST(d->iova + i * self->unit,
+						  self->unit, ps, 0));
 	iod_fp_reset(&d->fp);
-	ASSERT_PIECE(d, 0, d->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0));
 }
 
 /*
@@ -247,20 +177,24 @@ TEST_F(ranges, clear_one_piece)
 	uint64_t ps = variant->page_size;
 	uint64_t a = self->n / 4 * self->unit, b = self->n * 3 / 4 * self->unit;
 
-	ASSERT_PIECE(d, a, b - a, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + a, b - a, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova + a, b - a));
 	ASSERT_NE(0, iod_fp_count(&d->fp));
-	ASSERT_PIECE(d, 0, d->len, ps, NO_CLEAR);
-	ASSERT_PIECE(d, a, b - a, ps, 0);
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + b - 1, 1, 3,
-				      &d->fp));
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + a, 1, 4, &d->fp));
-	ASSERT_PIECE(d, a, b - a, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + a, b - a, ps, 0));
+	IOD_ASSERT_WRITE(d, b - 1, 1, 3);
+	IOD_ASSERT_WRITE(d, a, 1, 4);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + a, b - a, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova + a, b - a));
-	ASSERT_PIECE(d, 0, a, ps, 0);
-	ASSERT_PIECE(d, b, d->len - b, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, a, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + b, d->len - b, ps, 0));
 	iod_fp_reset(&d->fp);
-	ASSERT_PIECE(d, 0, d->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0));
 }
 
 /*
@@ -275,17 +209,25 @@ TEST_F(ranges, inside_mapping)
 
 	ASSERT_TRUE(iod_fp_leaf_dirty(&d->fp, d->iova));
 	ASSERT_TRUE(iod_fp_leaf_dirty(&d->fp, d->iova + d->len - 1));
-	ASSERT_PIECE(d, u, d->len - 2 * u, ps, NO_CLEAR);
-	ASSERT_PIECE(d, u, u, ps, NO_CLEAR);
-	ASSERT_PIECE(d, d->len - 2 * u, u, ps, NO_CLEAR);
-	ASSERT_PIECE(d, u, d->len - 2 * u, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + u,
+					  d->len - 2 * u, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + u, u, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + (d->len - 2 * u),
+					  u, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + u, d->len - 2 * u, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova + u, d->len - 2 * u));
 	ASSERT_LE(2, iod_fp_count(&d->fp));
-	ASSERT_PIECE(d, 0, d->len, ps, NO_CLEAR);
-	ASSERT_PIECE(d, 0, u, ps, 0);
-	ASSERT_PIECE(d, d->len - u, u, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, u, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &d->fp,
+			      IOD_HARVEST(d->iova + (d->len - u), u, ps, 0));
 	iod_fp_reset(&d->fp);
-	ASSERT_PIECE(d, 0, d->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, d->len, ps, 0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -381,7 +323,7 @@ static int layout_map(struct iod_dirty *d, struct layout *l,
 	}
 	rc = iod_fp_init(&l->fp, l->base, l->span, d->leaf);
 	if (!rc)
-		rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true);
+		rc = iod_bench_set_tracking(d, true);
 	return rc;
 }
 
@@ -425,23 +367,6 @@ static int dirty_all(struct iod_dirty *d, struct layout *l, uint64_t seed)
 	return rc;
 }
 
-/* A copy of fp with only [iova, +len) of it kept. */
-static int fp_only(struct iod_fp *dst, const struct iod_fp *src,
-		   uint64_t iova, uint64_t len)
-{
-	int rc = iod_fp_init(dst, src->iova, src->length, src->leaf);
-
-	if (rc)
-		return rc;
-	memcpy(dst->bits, src->bits, (src->nleaves + 63) / 64 * 8);
-	if (iova > src->iova)
-		iod_fp_clear(dst, src->iova, iova - src->iova);
-	if (iova + len < src->iova + src->length)
-		iod_fp_clear(dst, iova + len,
-			     src->iova + src->length - (iova + len));
-	return 0;
-}
-
 FIXTURE(areas) {
 	struct iod_dirty d;
 	struct layout l;
@@ -454,15 +379,15 @@ FIXTURE_VARIANT(areas) {
 	uint64_t lens[MAX_AREAS];
 };
 
-#define AV(name, ps, a, b, c) \
+#define AREAS_VARIANT(name, ps, a, b, c) \
 	FIXTURE_VARIANT_ADD(areas, name) { \
 		.page_size = (ps), .lens = { (a), (b), (c) }, \
 	}
 
-AV(three_ps2k, 2 * K, 128 * K, 192 * K, 128 * K);
-AV(three_ps4k, 4 * K, 128 * K, 192 * K, 128 * K);
-AV(three_ps64k, 64 * K, 128 * K, 192 * K, 128 * K);
-AV(small_small_big_ps4k, 4 * K, 64 * K, 64 * K, 1 * M);
+AREAS_VARIANT(three_ps2k, 2 * K, 128 * K, 192 * K, 128 * K);
+AREAS_VARIANT(three_ps4k, 4 * K, 128 * K, 192 * K, 128 * K);
+AREAS_VARIANT(three_ps64k, 64 * K, 128 * K, 192 * K, 128 * K);
+AREAS_VARIANT(small_small_big_ps4k, 4 * K, 64 * K, 64 * K, 1 * M);
 
 FIXTURE_SETUP(areas)
 {
@@ -477,9 +402,10 @@ FIXTURE_SETUP(areas)
 		ASSERT_EQ(0, variant->lens[i] % self->unit)
 			TH_LOG("area %u is not a multiple of %llu bytes", i,
 			       (unsigned long long)self->unit);
-	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu)",
+	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu), dirty.hole = %s",
 	       (unsigned long long)self->seed,
-	       (unsigned long long)self->seed);
+	       (unsigned long long)self->seed,
+	       iod_rule("dirty.hole", "stops (unset)"));
 }
 
 FIXTURE_TEARDOWN(areas)
@@ -505,13 +431,14 @@ TEST_F(areas, one_harvest_all_areas)
 	ASSERT_EQ(0, layout_map(d, l, variant->lens, no_gaps, MAX_AREAS,
 				false));
 	ASSERT_EQ(0, dirty_all(d, l, self->seed));
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, NO_CLEAR);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->span, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	/* Writes after the harvest, in the last area only. */
 	ASSERT_EQ(0, dirty_area(d, l, MAX_AREAS - 1, self->seed + 9));
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 }
 
 /*
@@ -533,14 +460,17 @@ TEST_F(areas, inside_first_to_inside_last)
 	to = l->span - u;
 	ASSERT_LT(from, l->a[0].len);
 	ASSERT_GT(to, l->a[MAX_AREAS - 1].off);
-	ASSERT_FP(d, &l->fp, l->base, from, to - from, ps, NO_CLEAR);
-	ASSERT_FP(d, &l->fp, l->base, from, to - from, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + from,
+					  to - from, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + from, to - from, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + from, to - from));
 	ASSERT_TRUE(iod_fp_leaf_dirty(&l->fp, l->base));
 	ASSERT_TRUE(iod_fp_leaf_dirty(&l->fp, l->base + l->span - 1));
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 }
 
 /*
@@ -557,13 +487,19 @@ TEST_F(areas, clear_middle_area)
 	ASSERT_EQ(0, layout_map(d, l, variant->lens, no_gaps, MAX_AREAS,
 				false));
 	ASSERT_EQ(0, dirty_all(d, l, self->seed));
-	ASSERT_FP(d, &l->fp, l->base, m->off, m->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + m->off, m->len, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + m->off, m->len));
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, NO_CLEAR);
-	ASSERT_FP(d, &l->fp, l->base, l->a[0].off, l->a[0].len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, l->a[2].off, l->a[2].len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->span, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + l->a[0].off,
+					  l->a[0].len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + l->a[2].off,
+					  l->a[2].len, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 }
 
 /*
@@ -583,10 +519,12 @@ TEST_F(areas, split_user_buffer)
 	ASSERT_EQ((uint8_t *)l->a[0].va + l->a[0].len, l->a[1].va);
 	ASSERT_EQ(0, dirty_all(d, l, self->seed));
 	cut = l->a[1].off;
-	ASSERT_FP(d, &l->fp, l->base, cut - u, 2 * u, ps, NO_CLEAR);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + (cut - u),
+					  2 * u, ps, NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	/* The bytes either side of a cut, written separately, land in the one buffer. */
 	ASSERT_EQ(0, iod_engine_write(&d->engine, l->base + cut - 1, 1, 0x11,
 				      &l->fp));
@@ -596,7 +534,7 @@ TEST_F(areas, split_user_buffer)
 	ASSERT_EQ(iod_pattern_byte(0x11, 0), va[-1]);
 	ASSERT_EQ(iod_pattern_byte(0x22, 0), va[0]);
 	ASSERT_EQ(2, iod_fp_count(&l->fp));
-	ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 }
 
 /*
@@ -621,19 +559,25 @@ TEST_F(areas, unmap_middle_after_writes)
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + m->off, m->len));
 	ASSERT_NE(0, iod_fp_count(&l->fp));
 	if (hole_stops()) {
-		ASSERT_EQ(0, fp_only(&first, &l->fp, l->base + a0->off,
+		ASSERT_EQ(0, iod_fp_only(&first, &l->fp, l->base + a0->off,
 				     a0->len));
-		ASSERT_FP(d, &first, l->base, 0, l->span, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &first,
+				      IOD_HARVEST(l->base, l->span, ps, 0));
 		iod_fp_free(&first);
 		ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + a0->off, a0->len));
 		/* The last area was neither reported nor cleared. */
-		ASSERT_FP(d, &l->fp, l->base, a2->off, a2->len, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base + a2->off,
+						  a2->len, ps, 0));
 	} else {
-		ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base, l->span, ps, 0));
 	}
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, a0->off, a0->len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, a2->off, a2->len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + a0->off, a0->len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + a2->off, a2->len, ps, 0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -674,7 +618,7 @@ FIXTURE_SETUP(holes)
 	ASSERT_EQ(0, dirty_all(&self->d, &self->l, self->seed));
 	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu), dirty.hole = %s",
 	       (unsigned long long)self->seed, (unsigned long long)self->seed,
-	       hole_rule());
+	       iod_rule("dirty.hole", "stops (unset)"));
 }
 
 FIXTURE_TEARDOWN(holes)
@@ -697,18 +641,25 @@ TEST_F(holes, across_hole)
 	struct iod_fp first = { 0 };
 
 	if (hole_stops()) {
-		ASSERT_EQ(0, fp_only(&first, &l->fp, l->base, l->a[0].len));
-		ASSERT_FP(d, &first, l->base, 0, l->span, ps, 0);
+		ASSERT_EQ(0, iod_fp_only(&first, &l->fp, l->base, l->a[0].len));
+		IOD_ASSERT_HARVEST_FP(d, &first,
+				      IOD_HARVEST(l->base, l->span, ps, 0));
 		iod_fp_free(&first);
 		ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base, l->a[0].len));
 		ASSERT_NE(0, iod_fp_count(&l->fp));
-		ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base + after,
+						  l->span - after, ps, 0));
 	} else {
-		ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base, l->span, ps, 0));
 	}
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->a[0].len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->a[0].len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
 }
 
 /*
@@ -723,17 +674,27 @@ TEST_F(holes, across_hole_no_clear)
 	struct iod_fp first = { 0 };
 
 	if (hole_stops()) {
-		ASSERT_EQ(0, fp_only(&first, &l->fp, l->base, l->a[0].len));
-		ASSERT_FP(d, &first, l->base, 0, l->span, ps, NO_CLEAR);
+		ASSERT_EQ(0, iod_fp_only(&first, &l->fp, l->base, l->a[0].len));
+		IOD_ASSERT_HARVEST_FP(d, &first,
+				      IOD_HARVEST(l->base,
+						  l->span, ps, NO_CLEAR));
 		iod_fp_free(&first);
 	} else {
-		ASSERT_FP(d, &l->fp, l->base, 0, l->span, ps, NO_CLEAR);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base,
+						  l->span, ps, NO_CLEAR));
 	}
-	ASSERT_FP(d, &l->fp, l->base, 0, l->a[0].len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, after, l->a[1].len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, l->a[2].off, l->a[2].len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->a[0].len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after, l->a[1].len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + l->a[2].off,
+					  l->a[2].len, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
 }
 
 /*
@@ -747,31 +708,35 @@ TEST_F(holes, starts_in_hole)
 	struct layout *l = &self->l;
 	uint64_t ps = variant->page_size, after = l->a[1].off;
 	uint64_t u = range_unit(d, ps);
-	struct iod_fp none = { 0 };
 
 	if (hole_stops()) {
-		ASSERT_EQ(0, iod_fp_init(&none, l->fp.iova, l->fp.length,
-					 l->fp.leaf));
-		ASSERT_FP(d, &none, l->base, self->hole_off,
-			  l->span - self->hole_off, ps, 0);
-		iod_fp_free(&none);
+		IOD_ASSERT_HARVEST_FP(d, NULL,
+				      IOD_HARVEST(l->base + self->hole_off,
+						  l->span - self->hole_off,
+						  ps, 0));
 		/* From the last unit of the hole: the same. */
-		ASSERT_EQ(0, iod_fp_init(&none, l->fp.iova, l->fp.length,
-					 l->fp.leaf));
-		ASSERT_FP(d, &none, l->base, after - u, l->span - after + u,
-			  ps, 0);
-		iod_fp_free(&none);
+		IOD_ASSERT_HARVEST_FP(d, NULL,
+				      IOD_HARVEST(l->base + (after - u),
+						  l->span - after + u, ps, 0));
 	} else {
-		ASSERT_FP(d, &l->fp, l->base, self->hole_off,
-			  l->span - self->hole_off, ps, 0);
+		IOD_ASSERT_HARVEST_FP(d, &l->fp,
+				      IOD_HARVEST(l->base + self->hole_off,
+						  l->span - self->hole_off,
+						  ps, 0));
 		ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + after,
 					  l->span - after));
 	}
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->a[0].len, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->a[0].len, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, l->a[0].len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, l->a[0].len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
 }
 
 /*
@@ -790,15 +755,23 @@ TEST_F(holes, ends_in_hole)
 	from -= from % range_unit(d, ps);
 	to -= to % range_unit(d, ps);
 	ASSERT_LT(self->hole_off, to);
-	ASSERT_FP(d, &l->fp, l->base, from, to - from, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + from, to - from, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + from,
 				  self->hole_off - from));
-	ASSERT_FP(d, &l->fp, l->base, self->hole_off, self->hole_len, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, 0, from, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + self->hole_off,
+					  self->hole_len, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, from, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
 	iod_fp_reset(&l->fp);
-	ASSERT_FP(d, &l->fp, l->base, 0, self->hole_off, ps, 0);
-	ASSERT_FP(d, &l->fp, l->base, after, l->span - after, ps, 0);
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base, self->hole_off, ps, 0));
+	IOD_ASSERT_HARVEST_FP(d, &l->fp,
+			      IOD_HARVEST(l->base + after,
+					  l->span - after, ps, 0));
 }
 
 IOD_HARNESS_MAIN

@@ -9,7 +9,6 @@
  * it already has.
  */
 #include <stdint.h>
-#include <string.h>
 
 #include "harness/iod_test.h"
 #include "uapi/iommufd.h"
@@ -17,32 +16,20 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-/* The profile's dirty.get_while_disabled, or NULL if it states none. */
-static const char *off_rule(void)
-{
-	return iod_profile_enum(iod_env.profile, "dirty.get_while_disabled");
-}
-
-/* Does the IOMMU keep recording writes while tracking is off? */
-static bool off_reports(void)
-{
-	const char *v = off_rule();
-
-	return v && !strcmp(v, "reports");
-}
+#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
 
 /*
- * A device write while tracking is off: it lands in memory, and it is in
- * the footprint only where the profile says the IOMMU still records it.
+ * What the IOMMU records while tracking is off, as the profile says
+ * (dirty.get_while_disabled): the footprint where it "reports", nothing
+ * where a harvest is "empty".
  */
-static int off_write(struct iod_dirty *d, uint64_t off, uint64_t len,
-		     uint8_t seed)
+static struct iod_fp *off_fp(struct iod_dirty *d)
 {
-	return iod_engine_write(&d->engine, d->iova + off, len, seed,
-				off_reports() ? &d->fp : NULL);
+	return iod_rule_is("dirty.get_while_disabled", "reports") ?
+	       &d->fp : NULL;
 }
 
-/* Scattered writes while tracking is off (same rule as off_write). */
+/* Scattered device writes while tracking is off, recorded in off_fp(). */
 static int off_scatter(struct iod_dirty *d, uint64_t seed, unsigned int n)
 {
 	struct iod_rand r;
@@ -57,60 +44,11 @@ static int off_scatter(struct iod_dirty *d, uint64_t seed, unsigned int n)
 		if (len > d->len)
 			len = d->len;
 		off = iod_rand_below(&r, d->len - len + 1);
-		rc = off_write(d, off, len, (uint8_t)(seed + i));
+		rc = iod_bench_write(d, off, len, (uint8_t)(seed + i),
+				     off_fp(d));
 	}
 	return rc;
 }
-
-/*
- * Harvest the whole buffer while tracking is off and compare it with what
- * the profile says: nothing ("empty"), or the footprint ("reports").
- * 0 when it matches, the number of wrong bits, or -errno.
- */
-static int64_t harvest_off(struct iod_dirty *d, uint64_t page_size,
-			   uint32_t flags, char *rep, size_t rlen)
-{
-	struct iod_fp empty;
-	struct iod_fp saved;
-	int64_t wrong;
-	int rc;
-
-	if (off_reports())
-		return iod_dirty_harvest_all(d, page_size, flags, rep, rlen);
-	rc = iod_fp_init(&empty, d->fp.iova, d->fp.length, d->fp.leaf);
-	if (rc)
-		return rc;
-	saved = d->fp;
-	d->fp = empty;
-	wrong = iod_dirty_harvest_all(d, page_size, flags, rep, rlen);
-	d->fp = saved;
-	iod_fp_free(&empty);
-	return wrong;
-}
-
-#define ASSERT_HARVEST_OFF(d, page_size, flags) do { \
-	char __rep[512] = ""; \
-	int64_t __w = harvest_off((d), (page_size), (flags), __rep, \
-				  sizeof(__rep)); \
-	ASSERT_EQ(0, __w) TH_LOG("harvest while tracking is off (profile: dirty.get_while_disabled = %s) at page size %llu: %s", \
-				 off_rule(), (unsigned long long)(page_size), \
-				 __w < 0 ? iod_errno_name((int)-__w) : __rep); \
-} while (0)
-
-#define NEED_OFF_RULE() do { \
-	if (!off_rule()) \
-		SKIP(return, "profile %s does not state dirty.get_while_disabled", \
-		     iod_profile_path(iod_env.profile)); \
-} while (0)
-
-#define SET_TRACKING(d, on) \
-	ASSERT_EQ(0, iod_set_dirty_tracking((d)->t.fd, (d)->hwpt_id, (on)))
-
-/* Enable: every earlier dirty bit is wiped, so the model starts empty. */
-#define ENABLE(d) do { \
-	SET_TRACKING(d, true); \
-	iod_fp_reset(&(d)->fp); \
-} while (0)
 
 FIXTURE_VARIANT(state) {
 	uint64_t len;
@@ -123,25 +61,26 @@ FIXTURE(state) {
 	uint64_t seed;
 };
 
-#define SV(name, l, ps) \
+#define STATE_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(state, name) { .len = (l), .page_size = (ps) }
 
-SV(len64k_ps2k, 64 * K, 2 * K);
-SV(len64k_ps4k, 64 * K, 4 * K);
-SV(len64k_ps64k, 64 * K, 64 * K);
-SV(len1m_ps2k, 1 * M, 2 * K);
-SV(len1m_ps4k, 1 * M, 4 * K);
-SV(len1m_ps64k, 1 * M, 64 * K);
-SV(len64m_ps2k, 64 * M, 2 * K);
-SV(len64m_ps4k, 64 * M, 4 * K);
-SV(len64m_ps64k, 64 * M, 64 * K);
+STATE_VARIANT(len64k_ps2k, 64 * K, 2 * K);
+STATE_VARIANT(len64k_ps4k, 64 * K, 4 * K);
+STATE_VARIANT(len64k_ps64k, 64 * K, 64 * K);
+STATE_VARIANT(len1m_ps2k, 1 * M, 2 * K);
+STATE_VARIANT(len1m_ps4k, 1 * M, 4 * K);
+STATE_VARIANT(len1m_ps64k, 1 * M, 64 * K);
+STATE_VARIANT(len64m_ps2k, 64 * M, 2 * K);
+STATE_VARIANT(len64m_ps4k, 64 * M, 4 * K);
+STATE_VARIANT(len64m_ps64k, 64 * M, 64 * K);
 
-static void log_seed(struct __test_metadata *_metadata, uint64_t seed,
-		     uint64_t leaf)
+static void log_setup(struct __test_metadata *_metadata, uint64_t seed,
+		      uint64_t leaf)
 {
-	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu), leaf %llu",
+	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu), leaf %llu, dirty.get_while_disabled = %s",
 	       (unsigned long long)seed, (unsigned long long)seed,
-	       (unsigned long long)leaf);
+	       (unsigned long long)leaf,
+	       iod_rule("dirty.get_while_disabled", "unset"));
 }
 
 FIXTURE_SETUP(state)
@@ -153,7 +92,7 @@ FIXTURE_SETUP(state)
 
 	IOD_DIRTY_SETUP(&self->d, &o);
 	self->seed = iod_seed();
-	log_seed(_metadata, self->seed, self->d.leaf);
+	log_setup(_metadata, self->seed, self->d.leaf);
 }
 
 FIXTURE_TEARDOWN(state)
@@ -171,7 +110,7 @@ TEST_F(state, enable_again_wipes)
 
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 16));
 	ASSERT_NE(0, iod_fp_count(&d->fp));
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 1, 16));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -186,10 +125,10 @@ TEST_F(state, enable_wipes_no_clear_leftover)
 
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 16));
 	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ENABLE(d);
+			   NO_CLEAR);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+			   NO_CLEAR);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -198,11 +137,10 @@ TEST_F(state, off_on_wipes)
 {
 	struct iod_dirty *d = &self->d;
 
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova, d->len,
-				      (uint8_t)self->seed, &d->fp));
+	IOD_ASSERT_WRITE(d, 0, d->len, self->seed);
 	ASSERT_EQ(d->len / d->leaf, iod_fp_count(&d->fp));
-	SET_TRACKING(d, false);
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 1, 12));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -222,29 +160,26 @@ TEST_F(state, disable_keeps_hwpt_usable)
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 8));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
-	SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, false);
 
 	/* Off: the first and the third quarter, and one byte at the end. */
-	ASSERT_EQ(0, off_write(d, 0, quarter, s + 1));
-	ASSERT_EQ(0, off_write(d, 2 * quarter + 1, quarter - 1, s + 2));
-	ASSERT_EQ(0, off_write(d, d->len - 1, 1, s + 3));
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova, quarter, s + 1));
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova + 2 * quarter + 1,
-				     quarter - 1, s + 2));
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova + d->len - 1, 1,
-				     s + 3));
+	ASSERT_EQ(0, iod_bench_write(d, 0, quarter, s + 1, off_fp(d)));
+	ASSERT_EQ(0, iod_bench_write(d, 2 * quarter + 1, quarter - 1, s + 2,
+				     off_fp(d)));
+	ASSERT_EQ(0, iod_bench_write(d, d->len - 1, 1, s + 3, off_fp(d)));
+	IOD_ASSERT_LANDED(d, 0, quarter, s + 1);
+	IOD_ASSERT_LANDED(d, 2 * quarter + 1, quarter - 1, s + 2);
+	IOD_ASSERT_LANDED(d, d->len - 1, 1, s + 3);
 	ASSERT_EQ(0, iod_engine_read(&d->engine, d->iova, d->len));
 
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	/* On again: the second quarter only. */
-	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + quarter, quarter,
-				      s + 4, &d->fp));
+	IOD_ASSERT_WRITE(d, quarter, quarter, s + 4);
 	ASSERT_EQ(quarter / d->leaf, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova + quarter, quarter,
-				     s + 4));
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova, quarter, s + 1));
+	IOD_ASSERT_LANDED(d, quarter, quarter, s + 4);
+	IOD_ASSERT_LANDED(d, 0, quarter, s + 1);
 }
 
 /*
@@ -263,17 +198,17 @@ TEST_F(state, enable_disable_rounds)
 
 		TH_LOG("round %u", r);
 		if (r)
-			ENABLE(d);
+			IOD_ASSERT_SET_TRACKING(d, true);
 		IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 		ASSERT_EQ(0, iod_scatter_writes(d, s, 8 + 4 * r));
 		IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 		iod_fp_reset(&d->fp);
 		/* Left unharvested: the next enable must wipe it. */
 		ASSERT_EQ(0, iod_scatter_writes(d, s + 1, 6));
-		SET_TRACKING(d, false);
+		IOD_ASSERT_SET_TRACKING(d, false);
 		ASSERT_EQ(0, off_scatter(d, s + 2, 6));
 	}
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -289,20 +224,25 @@ TEST_F(state, get_while_disabled)
 {
 	struct iod_dirty *d = &self->d;
 
-	NEED_OFF_RULE();
+	IOD_NEED_RULE("dirty.get_while_disabled");
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 12));
-	SET_TRACKING(d, false);
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
 	ASSERT_EQ(0, off_scatter(d, self->seed + 1, 8));
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ASSERT_HARVEST_OFF(d, variant->page_size, 0);
-	if (off_reports())
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  0));
+	if (off_fp(d))
 		iod_fp_reset(&d->fp);
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ENABLE(d);
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 2, 8));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -317,21 +257,25 @@ TEST_F(state, get_while_disabled_then_enable)
 {
 	struct iod_dirty *d = &self->d;
 
-	NEED_OFF_RULE();
-	SET_TRACKING(d, false);
+	IOD_NEED_RULE("dirty.get_while_disabled");
+	IOD_ASSERT_SET_TRACKING(d, false);
 	ASSERT_EQ(0, off_scatter(d, self->seed, 8));
-	ASSERT_HARVEST_OFF(d, variant->page_size, 0);
-	if (off_reports())
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  0));
+	if (off_fp(d))
 		iod_fp_reset(&d->fp);
 	ASSERT_EQ(0, off_scatter(d, self->seed + 1, 8));
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	SET_TRACKING(d, false);
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ENABLE(d);
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+			   NO_CLEAR);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 2, 8));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -347,15 +291,15 @@ FIXTURE_VARIANT(state_off) {
 	uint64_t page_size;
 };
 
-#define OV(name, l, ps) \
+#define STATE_OFF_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(state_off, name) { .len = (l), .page_size = (ps) }
 
-OV(len64k_ps2k, 64 * K, 2 * K);
-OV(len64k_ps64k, 64 * K, 64 * K);
-OV(len1m_ps2k, 1 * M, 2 * K);
-OV(len1m_ps4k, 1 * M, 4 * K);
-OV(len64m_ps4k, 64 * M, 4 * K);
-OV(len64m_ps64k, 64 * M, 64 * K);
+STATE_OFF_VARIANT(len64k_ps2k, 64 * K, 2 * K);
+STATE_OFF_VARIANT(len64k_ps64k, 64 * K, 64 * K);
+STATE_OFF_VARIANT(len1m_ps2k, 1 * M, 2 * K);
+STATE_OFF_VARIANT(len1m_ps4k, 1 * M, 4 * K);
+STATE_OFF_VARIANT(len64m_ps4k, 64 * M, 4 * K);
+STATE_OFF_VARIANT(len64m_ps64k, 64 * M, 64 * K);
 
 FIXTURE_SETUP(state_off)
 {
@@ -366,7 +310,7 @@ FIXTURE_SETUP(state_off)
 
 	IOD_DIRTY_SETUP(&self->d, &o);
 	self->seed = iod_seed();
-	log_seed(_metadata, self->seed, self->d.leaf);
+	log_setup(_metadata, self->seed, self->d.leaf);
 }
 
 FIXTURE_TEARDOWN(state_off)
@@ -383,14 +327,15 @@ TEST_F(state_off, writes_before_first_enable)
 	struct iod_dirty *d = &self->d;
 	uint8_t s = (uint8_t)self->seed;
 
-	NEED_OFF_RULE();
-	ASSERT_EQ(0, off_write(d, 0, d->len, s));
-	ASSERT_TRUE(iod_engine_check(&d->engine, d->iova, d->len, s));
-	ASSERT_HARVEST_OFF(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ENABLE(d);
+	IOD_NEED_RULE("dirty.get_while_disabled");
+	ASSERT_EQ(0, iod_bench_write(d, 0, d->len, s, off_fp(d)));
+	IOD_ASSERT_LANDED(d, 0, d->len, s);
+	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
+			      IOD_HARVEST(d->iova, d->len, variant->page_size,
+					  NO_CLEAR));
+	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+			   NO_CLEAR);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 1, 12));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -404,16 +349,16 @@ TEST_F(state_off, set_same_state)
 {
 	struct iod_dirty *d = &self->d;
 
-	SET_TRACKING(d, false);
-	SET_TRACKING(d, false);
-	ENABLE(d);
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 12));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
-	SET_TRACKING(d, false);
-	SET_TRACKING(d, false);
-	ENABLE(d);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 1, 12));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }

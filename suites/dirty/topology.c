@@ -12,7 +12,6 @@
  * PCI device they SKIP.
  */
 #include <stdint.h>
-#include <string.h>
 
 #include "harness/iod_test.h"
 #include "uapi/iommufd.h"
@@ -87,36 +86,10 @@ static int add_second(FIXTURE_DATA(topology) *self, uint32_t pt_id,
 			       &self->d.space);
 }
 
-/* A device write at a sixteenth `at16` of the buffer (16: its last byte). */
-static int wr(struct iod_dirty *d, struct iod_engine *e, unsigned int at16,
-	      uint64_t len, bool record)
+/* Byte offset of the k-th sixteenth of the bench buffer. */
+static uint64_t sixteenth(const struct iod_dirty *d, unsigned int k)
 {
-	uint64_t off = at16 >= 16 ? d->len - len : d->len / 16 * at16;
-
-	return iod_engine_write(e, d->iova + off, len, (uint8_t)(at16 + 1),
-				record ? &d->fp : NULL);
-}
-
-/* The harvest reports exactly the footprint (not empty), which then clears. */
-#define HARVEST_EXACT(d, ps) do { \
-	ASSERT_NE(0, iod_fp_count(&(d)->fp)); \
-	IOD_ASSERT_HARVEST(d, ps, 0); \
-	iod_fp_reset(&(d)->fp); \
-	IOD_ASSERT_HARVEST(d, ps, 0); \
-} while (0)
-
-/* Nothing is dirty. */
-#define HARVEST_EMPTY(d, ps) do { \
-	ASSERT_EQ(0, iod_fp_count(&(d)->fp)); \
-	IOD_ASSERT_HARVEST(d, ps, 0); \
-} while (0)
-
-static bool off_observable(void)
-{
-	const char *v = iod_profile_enum(iod_env.profile,
-					 "dirty.get_while_disabled");
-
-	return v && !strcmp(v, "empty");
+	return d->len / 16 * k;
 }
 
 /* Two devices on one tracking HWPT: both devices' writes, one harvest. */
@@ -127,19 +100,23 @@ TEST_F(topology, two_devices_one_harvest)
 	NEED_SECOND_DEVICE();
 	ASSERT_EQ(0, add_second(self, d->hwpt_id, 0));
 	ASSERT_EQ(d->hwpt_id, self->t2.pt_id);
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 1, 100, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 5, 4 * K, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 9, 1, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 16, 3, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 1), 100, 2);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 5), 4 * K, 6);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 9), 1, 10,
+					 &d->fp));
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, d->len - 3, 3, 17,
+					 &d->fp));
 	/* Both into one leaf. */
-	ASSERT_EQ(0, wr(d, &d->engine, 12, 8, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 12, 8, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 12), 8, 13);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 12), 8, 13,
+					 &d->fp));
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	/* And again, after the clear. */
-	ASSERT_EQ(0, wr(d, &self->e2, 3, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 14, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 3), 1, 4,
+					 &d->fp));
+	IOD_ASSERT_WRITE(d, sixteenth(d, 14), 1, 15);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -151,11 +128,11 @@ TEST_F(topology, attach_after_enable)
 	struct iod_dirty *d = &self->d;
 
 	ASSERT_EQ(0, iod_target_detach(&d->t));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 16, 2 * K, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 2), 1, 3);
+	IOD_ASSERT_WRITE(d, d->len - (2 * K), 2 * K, 17);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /* A second device attached while tracking is on is tracked too. */
@@ -164,12 +141,14 @@ TEST_F(topology, second_device_after_enable)
 	struct iod_dirty *d = &self->d;
 
 	NEED_SECOND_DEVICE();
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 1, 1, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 1), 1, 2);
 	ASSERT_EQ(0, add_second(self, d->hwpt_id, 0));
-	ASSERT_EQ(0, wr(d, &self->e2, 7, 3 * K, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 16, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 7), 3 * K, 8,
+					 &d->fp));
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, d->len - 1, 1, 17,
+					 &d->fp));
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -182,24 +161,25 @@ TEST_F(topology, detach_while_tracking)
 {
 	struct iod_dirty *d = &self->d;
 
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 0, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 6, 5 * K, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 0), 1, 1);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 6), 5 * K, 7);
 	ASSERT_EQ(0, iod_target_detach(&d->t));
 	IOD_ASSERT_HARVEST(d, variant->page_size,
 			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	/* A mock device detached is on its IOAS's own domain. */
 	if (d->t.pt_id) {
 		ASSERT_NE(d->hwpt_id, d->t.pt_id);
-		ASSERT_EQ(0, wr(d, &d->engine, 3, 1, false));
-		HARVEST_EMPTY(d, variant->page_size);
+		ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 3), 1, 4, NULL));
+		ASSERT_EQ(0, iod_fp_count(&d->fp));
+		IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	}
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, false));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
+	IOD_ASSERT_SET_TRACKING(d, false);
+	IOD_ASSERT_SET_TRACKING(d, true);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 11, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 11), 1, 12);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -212,14 +192,16 @@ TEST_F(topology, detach_one_of_two)
 
 	NEED_SECOND_DEVICE();
 	ASSERT_EQ(0, add_second(self, d->hwpt_id, 0));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 2, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 4, 1, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 2), 1, 3,
+					 &d->fp));
+	IOD_ASSERT_WRITE(d, sixteenth(d, 4), 1, 5);
 	ASSERT_EQ(0, iod_target_detach(&self->t2));
 	ASSERT_NE(d->hwpt_id, self->t2.pt_id);
-	ASSERT_EQ(0, wr(d, &self->e2, 10, 1, false));
-	ASSERT_EQ(0, wr(d, &d->engine, 13, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 10), 1, 11,
+					 NULL));
+	IOD_ASSERT_WRITE(d, sixteenth(d, 13), 1, 14);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -232,21 +214,18 @@ TEST_F(topology, destroy_attached)
 	struct iod_dirty *d = &self->d;
 	uint64_t bm[4] = { 0 };
 
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 5, 1, true));
-	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 15, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 5), 1, 6);
+	IOD_ASSERT_ERR(EBUSY, iod_bench_destroy_hwpt(d));
+	IOD_ASSERT_WRITE(d, sixteenth(d, 15), 1, 16);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	ASSERT_EQ(0, iod_target_detach(&d->t));
-	IOD_ASSERT_ERR(0, iod_destroy(d->t.fd, d->hwpt_id));
-	IOD_ASSERT_ERR(ENOENT, iod_set_dirty_tracking(d->t.fd, d->hwpt_id,
-						      true));
-	IOD_ASSERT_ERR(ENOENT, iod_set_dirty_tracking(d->t.fd, d->hwpt_id,
-						      false));
-	IOD_ASSERT_ERR(ENOENT, iod_get_dirty_bitmap(d->t.fd, d->hwpt_id,
-						    d->iova, d->len, d->len,
+	IOD_ASSERT_ERR(0, iod_bench_destroy_hwpt(d));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_set_tracking(d, true));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_set_tracking(d, false));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_get_bitmap(d, d->iova, d->len, d->len,
 						    bm, 0));
-	IOD_ASSERT_ERR(ENOENT, iod_destroy(d->t.fd, d->hwpt_id));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_destroy_hwpt(d));
 }
 
 /*
@@ -261,21 +240,20 @@ TEST_F(topology, destroy_two_devices)
 
 	NEED_SECOND_DEVICE();
 	ASSERT_EQ(0, add_second(self, d->hwpt_id, 0));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 1, 1, true));
-	ASSERT_EQ(0, wr(d, &self->e2, 8, 1, true));
-	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 1), 1, 2);
+	ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 8), 1, 9,
+					 &d->fp));
+	IOD_ASSERT_ERR(EBUSY, iod_bench_destroy_hwpt(d));
 	ASSERT_EQ(0, iod_target_detach(&d->t));
-	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_ERR(EBUSY, iod_bench_destroy_hwpt(d));
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	iod_engine_close(&self->e2);
 	ASSERT_EQ(0, iod_destroy(d->t.fd, self->t2.md.stdev_id));
 	self->t2.md.stdev_id = 0;
-	IOD_ASSERT_ERR(0, iod_destroy(d->t.fd, d->hwpt_id));
-	IOD_ASSERT_ERR(ENOENT, iod_set_dirty_tracking(d->t.fd, d->hwpt_id,
-						      true));
-	IOD_ASSERT_ERR(ENOENT, iod_get_dirty_bitmap(d->t.fd, d->hwpt_id,
-						    d->iova, d->len, d->len,
+	IOD_ASSERT_ERR(0, iod_bench_destroy_hwpt(d));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_set_tracking(d, true));
+	IOD_ASSERT_ERR(ENOENT, iod_bench_get_bitmap(d, d->iova, d->len, d->len,
 						    bm, 0));
 }
 
@@ -298,17 +276,17 @@ TEST_F(topology, replace_plain_and_back)
 	uint32_t plain;
 
 	PLAIN_HWPT(plain);
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 9, 3 * K, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 2), 1, 3);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 9), 3 * K, 10);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	IOD_ASSERT_HARVEST(d, variant->page_size,
 			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	ASSERT_EQ(0, wr(d, &d->engine, 6, 1, false));
-	ASSERT_EQ(0, wr(d, &d->engine, 14, 1, false));
+	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 6), 1, 7, NULL));
+	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 14), 1, 15, NULL));
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 12, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 12), 1, 13);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -322,13 +300,14 @@ TEST_F(topology, replace_enable_while_away)
 
 	PLAIN_HWPT(plain);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 4, 1, false));
-	HARVEST_EMPTY(d, variant->page_size);
+	IOD_ASSERT_SET_TRACKING(d, true);
+	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 4), 1, 5, NULL));
+	ASSERT_EQ(0, iod_fp_count(&d->fp));
+	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 7, 1, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 16, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 7), 1, 8);
+	IOD_ASSERT_WRITE(d, d->len - 1, 1, 17);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -341,19 +320,19 @@ TEST_F(topology, replace_disable_while_away)
 	uint32_t plain;
 
 	PLAIN_HWPT(plain);
-	if (!off_observable())
+	if (!iod_rule_is("dirty.get_while_disabled", "empty"))
 		SKIP(return, "the profile says a harvest reports writes while tracking is off (dirty.get_while_disabled = %s)",
-		     iod_profile_enum(iod_env.profile,
-				      "dirty.get_while_disabled"));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
+		     iod_rule("dirty.get_while_disabled", "unset"));
+	IOD_ASSERT_SET_TRACKING(d, true);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, false));
+	IOD_ASSERT_SET_TRACKING(d, false);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, wr(d, &d->engine, 3, 1, false));
-	HARVEST_EMPTY(d, variant->page_size);
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 10, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 3), 1, 4, NULL));
+	ASSERT_EQ(0, iod_fp_count(&d->fp));
+	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 10), 1, 11);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /* The profile's errno for a dirty HWPT attached to an incapable device. */
@@ -378,17 +357,17 @@ TEST_F(topology, incapable_attach)
 
 	NEED_SECOND_DEVICE();
 	INCAPABLE_ERRNO(e);
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 1, 1, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 1), 1, 2);
 	IOD_ASSERT_ERR(e, iod_mock_dev_create(d->t.fd, d->hwpt_id,
 					      MOCK_FLAGS_DEVICE_NO_DIRTY,
 					      &md));
 	if (!e)
 		iod_destroy(d->t.fd, md.stdev_id);
-	ASSERT_EQ(0, wr(d, &d->engine, 11, 2 * K, true));
-	HARVEST_EXACT(d, variant->page_size);
-	ASSERT_EQ(0, wr(d, &d->engine, 16, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 11), 2 * K, 12);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
+	IOD_ASSERT_WRITE(d, d->len - 1, 1, 17);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 }
 
 /*
@@ -408,15 +387,16 @@ TEST_F(topology, incapable_replace)
 				MOCK_FLAGS_DEVICE_NO_DIRTY));
 	was = self->t2.pt_id;
 	ASSERT_NE(d->hwpt_id, was);
-	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
-	ASSERT_EQ(0, wr(d, &d->engine, 2, 1, true));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_WRITE(d, sixteenth(d, 2), 1, 3);
 	IOD_ASSERT_ERR(e, iod_target_attach(&self->t2, d->hwpt_id));
 	/* Refused, its writes still go through its own domain. */
 	if (e)
-		ASSERT_EQ(0, wr(d, &self->e2, 6, 1, false));
-	ASSERT_EQ(0, wr(d, &d->engine, 13, 1, true));
-	HARVEST_EXACT(d, variant->page_size);
-	IOD_ASSERT_ERR(EBUSY, iod_destroy(d->t.fd, d->hwpt_id));
+		ASSERT_EQ(0, iod_bench_write_via(d, &self->e2, sixteenth(d, 6), 1, 7,
+					 NULL));
+	IOD_ASSERT_WRITE(d, sixteenth(d, 13), 1, 14);
+	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
+	IOD_ASSERT_ERR(EBUSY, iod_bench_destroy_hwpt(d));
 }
 
 IOD_HARNESS_MAIN

@@ -25,19 +25,19 @@ FIXTURE_VARIANT(writes) {
 	uint64_t page_size;
 };
 
-#define WV(name, l, ps) \
+#define WRITES_VARIANT(name, l, ps) \
 	FIXTURE_VARIANT_ADD(writes, name) { .len = (l), .page_size = (ps) }
 
-WV(len64k_ps2k, 64 * K, 2 * K);
-WV(len64k_ps4k, 64 * K, 4 * K);
-WV(len64k_ps64k, 64 * K, 64 * K);
-WV(len1m_ps2k, 1 * M, 2 * K);
-WV(len1m_ps4k, 1 * M, 4 * K);
-WV(len1m_ps64k, 1 * M, 64 * K);
-WV(len4m_ps2k, 4 * M, 2 * K);
-WV(len4m_ps4k, 4 * M, 4 * K);
-WV(len4m_ps64k, 4 * M, 64 * K);
-WV(len4m_ps2m, 4 * M, 2 * M);
+WRITES_VARIANT(len64k_ps2k, 64 * K, 2 * K);
+WRITES_VARIANT(len64k_ps4k, 64 * K, 4 * K);
+WRITES_VARIANT(len64k_ps64k, 64 * K, 64 * K);
+WRITES_VARIANT(len1m_ps2k, 1 * M, 2 * K);
+WRITES_VARIANT(len1m_ps4k, 1 * M, 4 * K);
+WRITES_VARIANT(len1m_ps64k, 1 * M, 64 * K);
+WRITES_VARIANT(len4m_ps2k, 4 * M, 2 * K);
+WRITES_VARIANT(len4m_ps4k, 4 * M, 4 * K);
+WRITES_VARIANT(len4m_ps64k, 4 * M, 64 * K);
+WRITES_VARIANT(len4m_ps2m, 4 * M, 2 * M);
 
 FIXTURE_SETUP(writes)
 {
@@ -62,25 +62,11 @@ FIXTURE_TEARDOWN(writes)
 	iod_dirty_teardown(&self->d);
 }
 
-/* The device writes len bytes at byte offset off of the buffer. */
-#define WRITE(off, len, seed) \
-	ASSERT_EQ(0, iod_engine_write(&self->d.engine, self->d.iova + (off), \
-				      (len), (uint8_t)(seed), &self->d.fp))
-
-/* The model must hold exactly n dirty leaves. */
-#define ASSERT_LEAVES(n) \
-	ASSERT_EQ((uint64_t)(n), iod_fp_count(&self->d.fp))
-
 /* Is leaf i of the buffer dirty in the model? */
-#define LEAF_DIRTY(i) \
-	iod_fp_leaf_dirty(&self->d.fp, self->d.iova + (i) * self->leaf)
-
-/* Harvest, must match; then the model is empty like the IOPTEs. */
-#define HARVEST_AND_FORGET() do { \
-	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0); \
-	iod_fp_reset(&self->d.fp); \
-	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0); \
-} while (0)
+static bool leaf_dirty(const struct iod_dirty *d, uint64_t i)
+{
+	return iod_fp_leaf_dirty(&d->fp, d->iova + i * d->leaf);
+}
 
 /*
  * Overlapping writes dirty the leaves of their union once: [2L+100, 5L+100)
@@ -91,28 +77,27 @@ TEST_F(writes, overlapping)
 {
 	uint64_t L = self->leaf;
 
-	WRITE(2 * L + 100, 3 * L, 1);
-	ASSERT_LEAVES(4);
-	WRITE(3 * L + 7, 4 * L + 93, 2);
-	ASSERT_LEAVES(6);
-	WRITE(3 * L + 7, 4 * L + 93, 3);
-	ASSERT_LEAVES(6);
-	ASSERT_FALSE(LEAF_DIRTY(1));
-	ASSERT_TRUE(LEAF_DIRTY(2));
-	ASSERT_TRUE(LEAF_DIRTY(7));
-	ASSERT_FALSE(LEAF_DIRTY(8));
+	IOD_ASSERT_WRITE(&self->d, 2 * L + 100, 3 * L, 1);
+	ASSERT_EQ(4, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_WRITE(&self->d, 3 * L + 7, 4 * L + 93, 2);
+	ASSERT_EQ(6, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_WRITE(&self->d, 3 * L + 7, 4 * L + 93, 3);
+	ASSERT_EQ(6, iod_fp_count(&self->d.fp));
+	ASSERT_FALSE(leaf_dirty(&self->d, 1));
+	ASSERT_TRUE(leaf_dirty(&self->d, 2));
+	ASSERT_TRUE(leaf_dirty(&self->d, 7));
+	ASSERT_FALSE(leaf_dirty(&self->d, 8));
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size,
 			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
 	/* A write fully inside the first one, then harvest. */
-	WRITE(3 * L, L, 4);
-	ASSERT_LEAVES(6);
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, 3 * L, L, 4);
+	ASSERT_EQ(6, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	/* The overlap alone, after the harvest: only its leaves. */
-	WRITE(3 * L + 7, 2 * L, 5);
-	ASSERT_LEAVES(3);
-	HARVEST_AND_FORGET();
-	ASSERT_TRUE(iod_engine_check(&self->d.engine, self->d.iova + 3 * L + 7,
-				     2 * L, 5));
+	IOD_ASSERT_WRITE(&self->d, 3 * L + 7, 2 * L, 5);
+	ASSERT_EQ(3, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_LANDED(&self->d, 3 * L + 7, 2 * L, 5);
 }
 
 /*
@@ -123,17 +108,17 @@ TEST_F(writes, adjacent_on_leaf_boundary)
 {
 	uint64_t L = self->leaf;
 
-	WRITE(L, 2 * L, 1);
-	WRITE(3 * L, L, 2);
-	ASSERT_LEAVES(3);
-	ASSERT_FALSE(LEAF_DIRTY(0));
-	ASSERT_FALSE(LEAF_DIRTY(4));
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, L, 2 * L, 1);
+	IOD_ASSERT_WRITE(&self->d, 3 * L, L, 2);
+	ASSERT_EQ(3, iod_fp_count(&self->d.fp));
+	ASSERT_FALSE(leaf_dirty(&self->d, 0));
+	ASSERT_FALSE(leaf_dirty(&self->d, 4));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	/* The same at the end of the buffer: the last two leaves. */
-	WRITE(self->d.len - 2 * L, L, 3);
-	WRITE(self->d.len - L, L, 4);
-	ASSERT_LEAVES(2);
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, self->d.len - 2 * L, L, 3);
+	IOD_ASSERT_WRITE(&self->d, self->d.len - L, L, 4);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -144,19 +129,19 @@ TEST_F(writes, adjacent_mid_leaf)
 {
 	uint64_t L = self->leaf;
 
-	WRITE(5 * L + L / 2 - 10, L + 10, 1);
-	ASSERT_LEAVES(2);
-	WRITE(6 * L + L / 2, L / 2 + 1, 2);
-	ASSERT_LEAVES(3);
-	ASSERT_FALSE(LEAF_DIRTY(4));
-	ASSERT_TRUE(LEAF_DIRTY(5));
-	ASSERT_TRUE(LEAF_DIRTY(7));
-	ASSERT_FALSE(LEAF_DIRTY(8));
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, 5 * L + L / 2 - 10, L + 10, 1);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_WRITE(&self->d, 6 * L + L / 2, L / 2 + 1, 2);
+	ASSERT_EQ(3, iod_fp_count(&self->d.fp));
+	ASSERT_FALSE(leaf_dirty(&self->d, 4));
+	ASSERT_TRUE(leaf_dirty(&self->d, 5));
+	ASSERT_TRUE(leaf_dirty(&self->d, 7));
+	ASSERT_FALSE(leaf_dirty(&self->d, 8));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	/* The second write alone dirties leaves 6 and 7. */
-	WRITE(6 * L + L / 2, L / 2 + 1, 3);
-	ASSERT_LEAVES(2);
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, 6 * L + L / 2, L / 2 + 1, 3);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -168,20 +153,20 @@ TEST_F(writes, straddles_leaf_boundary)
 {
 	uint64_t L = self->leaf, n = self->nleaves;
 
-	WRITE(L - 1, 2, 1);
-	ASSERT_LEAVES(2);
-	ASSERT_TRUE(LEAF_DIRTY(0));
-	ASSERT_TRUE(LEAF_DIRTY(1));
-	ASSERT_FALSE(LEAF_DIRTY(2));
-	HARVEST_AND_FORGET();
-	WRITE((n - 1) * L - 1, 2, 2);
-	ASSERT_LEAVES(2);
-	ASSERT_TRUE(LEAF_DIRTY(n - 2));
-	ASSERT_TRUE(LEAF_DIRTY(n - 1));
-	HARVEST_AND_FORGET();
-	WRITE(5 * L - 1, L + 2, 3);
-	ASSERT_LEAVES(3);
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, L - 1, 2, 1);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, 0));
+	ASSERT_TRUE(leaf_dirty(&self->d, 1));
+	ASSERT_FALSE(leaf_dirty(&self->d, 2));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_WRITE(&self->d, (n - 1) * L - 1, 2, 2);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, n - 2));
+	ASSERT_TRUE(leaf_dirty(&self->d, n - 1));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_WRITE(&self->d, 5 * L - 1, L + 2, 3);
+	ASSERT_EQ(3, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -195,11 +180,11 @@ TEST_F(writes, straddles_page_boundary)
 	/* A buffer of one harvest page: both leaves share its one bit. */
 	uint64_t at = ps > L && ps < self->d.len ? ps : 8 * L;
 
-	WRITE(at - 1, 2, 1);
-	ASSERT_LEAVES(2);
-	ASSERT_TRUE(LEAF_DIRTY(at / L - 1));
-	ASSERT_TRUE(LEAF_DIRTY(at / L));
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, at - 1, 2, 1);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, at / L - 1));
+	ASSERT_TRUE(leaf_dirty(&self->d, at / L));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -213,22 +198,22 @@ TEST_F(writes, first_and_last_byte_of_every_leaf)
 	uint64_t L = self->leaf, n = self->nleaves, i;
 
 	for (i = 0; i < n; i++)
-		WRITE(i * L, 1, i);
-	ASSERT_LEAVES(n);
-	HARVEST_AND_FORGET();
+		IOD_ASSERT_WRITE(&self->d, i * L, 1, i);
+	ASSERT_EQ(n, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	for (i = 0; i < n; i++)
-		WRITE(i * L + L - 1, 1, i);
-	ASSERT_LEAVES(n);
-	HARVEST_AND_FORGET();
+		IOD_ASSERT_WRITE(&self->d, i * L + L - 1, 1, i);
+	ASSERT_EQ(n, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	for (i = 0; i < n; i++)
-		WRITE(i % 2 ? i * L + L - 1 : i * L, 1, i);
-	ASSERT_LEAVES(n);
-	HARVEST_AND_FORGET();
+		IOD_ASSERT_WRITE(&self->d, i % 2 ? i * L + L - 1 : i * L, 1, i);
+	ASSERT_EQ(n, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	for (i = 0; i < n; i += 2)
-		WRITE(i * L, 1, i);
-	ASSERT_LEAVES((n + 1) / 2);
-	ASSERT_FALSE(LEAF_DIRTY(1));
-	HARVEST_AND_FORGET();
+		IOD_ASSERT_WRITE(&self->d, i * L, 1, i);
+	ASSERT_EQ((n + 1) / 2, iod_fp_count(&self->d.fp));
+	ASSERT_FALSE(leaf_dirty(&self->d, 1));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -239,27 +224,27 @@ TEST_F(writes, one_leaf_aligned_and_shifted)
 {
 	uint64_t L = self->leaf;
 
-	WRITE(3 * L, L, 1);
-	ASSERT_LEAVES(1);
-	ASSERT_TRUE(LEAF_DIRTY(3));
-	HARVEST_AND_FORGET();
-	WRITE(3 * L + 1, L, 2);
-	ASSERT_LEAVES(2);
-	ASSERT_TRUE(LEAF_DIRTY(3));
-	ASSERT_TRUE(LEAF_DIRTY(4));
-	HARVEST_AND_FORGET();
-	WRITE(3 * L - 1, L, 3);
-	ASSERT_LEAVES(2);
-	ASSERT_TRUE(LEAF_DIRTY(2));
-	ASSERT_TRUE(LEAF_DIRTY(3));
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, 3 * L, L, 1);
+	ASSERT_EQ(1, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, 3));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_WRITE(&self->d, 3 * L + 1, L, 2);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, 3));
+	ASSERT_TRUE(leaf_dirty(&self->d, 4));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_WRITE(&self->d, 3 * L - 1, L, 3);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	ASSERT_TRUE(leaf_dirty(&self->d, 2));
+	ASSERT_TRUE(leaf_dirty(&self->d, 3));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	/* The last leaf exactly, then shifted back by one byte. */
-	WRITE(self->d.len - L, L, 4);
-	ASSERT_LEAVES(1);
-	HARVEST_AND_FORGET();
-	WRITE(self->d.len - L - 1, L, 5);
-	ASSERT_LEAVES(2);
-	HARVEST_AND_FORGET();
+	IOD_ASSERT_WRITE(&self->d, self->d.len - L, L, 4);
+	ASSERT_EQ(1, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
+	IOD_ASSERT_WRITE(&self->d, self->d.len - L - 1, L, 5);
+	ASSERT_EQ(2, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 /*
@@ -277,17 +262,15 @@ TEST_F(writes, fill_in_small_pieces)
 		uint64_t n = self->d.len - off < piece ?
 			     self->d.len - off : piece;
 
-		WRITE(off, n, i);
+		IOD_ASSERT_WRITE(&self->d, off, n, i);
 	}
-	ASSERT_LEAVES(self->nleaves);
-	HARVEST_AND_FORGET();
+	ASSERT_EQ(self->nleaves, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 	for (off = 0, i = 0; off < self->d.len; off += piece, i++) {
 		uint64_t n = self->d.len - off < piece ?
 			     self->d.len - off : piece;
 
-		ASSERT_TRUE(iod_engine_check(&self->d.engine,
-					     self->d.iova + off, n,
-					     (uint8_t)i))
+		ASSERT_TRUE(iod_bench_landed(&self->d, off, n, (uint8_t)i))
 			TH_LOG("piece %llu at +0x%llx",
 			       (unsigned long long)i, (unsigned long long)off);
 	}
@@ -297,12 +280,12 @@ TEST_F(writes, fill_in_small_pieces)
 	     off += 3 * piece, i++) {
 		uint64_t a = off / L, b = (off + piece - 1) / L;
 
-		WRITE(off, piece, i);
+		IOD_ASSERT_WRITE(&self->d, off, piece, i);
 		want += b - a + 1 - (a == last_leaf);
 		last_leaf = b;
 	}
-	ASSERT_LEAVES(want);
-	HARVEST_AND_FORGET();
+	ASSERT_EQ(want, iod_fp_count(&self->d.fp));
+	IOD_ASSERT_HARVEST_CLEARS(&self->d, variant->page_size);
 }
 
 IOD_HARNESS_MAIN

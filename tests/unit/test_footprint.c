@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the expected-dirty model (lib/model/footprint.c) and the bitmap
- * buffer with guards (lib/model/bitmap_buf.c): leaf widening, granularity
- * conversion both ways, mismatch reports, tail bits, guards.
+ * buffer with guards (lib/model/bitmap_buf.c): geometry, leaf widening,
+ * copies of one range, bitmap sizes, bit counts, offsets and guards.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -34,19 +34,6 @@ TEST(init_rejects_bad_geometry)
 	EXPECT_EQ(-EINVAL, iod_fp_init(&fp, ~0ull - 4095, 8 * K, 4 * K));
 }
 
-TEST(bitmap_sizes_are_whole_u64_words)
-{
-	EXPECT_EQ(4, iod_bitmap_bits(8 * K, 2 * K));
-	EXPECT_EQ(8, iod_bitmap_bytes(8 * K, 2 * K));
-	EXPECT_EQ(160, iod_bitmap_bits(320 * K, 2 * K));
-	EXPECT_EQ(24, iod_bitmap_bytes(320 * K, 2 * K));
-	EXPECT_EQ(65, iod_bitmap_bits(65 * 4 * K, 4 * K));
-	EXPECT_EQ(16, iod_bitmap_bytes(65 * 4 * K, 4 * K));
-	/* A partial last page still needs its bit. */
-	EXPECT_EQ(2, iod_bitmap_bits(3 * K, 2 * K));
-	EXPECT_EQ(0, iod_bitmap_bits(8 * K, 0));
-}
-
 TEST(write_dirties_whole_leaves)
 {
 	struct iod_fp fp;
@@ -72,119 +59,35 @@ TEST(write_dirties_whole_leaves)
 	iod_fp_free(&fp);
 }
 
-/* page_size < leaf: one dirty leaf sets every bit it covers. */
-TEST(expect_small_pages_under_huge_leaf)
+/* A copy with only the writes of one range kept. */
+TEST(only_keeps_one_range)
 {
-	uint8_t bm[64];
-	struct iod_fp fp;
-	uint64_t i;
+	struct iod_fp fp, part;
 
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 4 * M, 1 * M));
-	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 1 * M + 5, 1));
-	ASSERT_LE(iod_bitmap_bytes(4 * M, 64 * K), sizeof(bm));
-	ASSERT_EQ(0, iod_fp_expect(&fp, BASE, 4 * M, 64 * K, bm));
-	for (i = 0; i < 64; i++)
-		EXPECT_EQ(i >= 16 && i < 32, bit(bm, i));
-	/* A harvest that starts inside the leaf sees its part of it. */
-	ASSERT_EQ(0, iod_fp_expect(&fp, BASE + 1536 * K, 1 * M, 64 * K, bm));
-	EXPECT_EQ(8, popcount(bm, iod_bitmap_bytes(1 * M, 64 * K)));
+	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 64 * K, 4 * K));
+	ASSERT_EQ(0, iod_fp_write(&fp, BASE, 1));
+	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 20 * K, 8 * K));
+	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 64 * K - 1, 1));
+	ASSERT_EQ(0, iod_fp_only(&part, &fp, BASE + 16 * K, 16 * K));
+	EXPECT_EQ(2, iod_fp_count(&part));
+	EXPECT_TRUE(iod_fp_leaf_dirty(&part, BASE + 20 * K));
+	EXPECT_FALSE(iod_fp_leaf_dirty(&part, BASE));
+	EXPECT_EQ(4, iod_fp_count(&fp));
+	iod_fp_free(&part);
 	iod_fp_free(&fp);
 }
 
-/* page_size > leaf: a bit is the OR of the leaves it covers. */
-TEST(expect_large_pages_over_small_leaves)
+TEST(bitmap_buf_counts_bits)
 {
-	uint8_t bm[8];
-	struct iod_fp fp;
+	struct iod_bitmap_buf b;
 
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 8 * M, 2 * K));
-	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 2 * M + 6 * K, 1));
-	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 8 * M - 1, 1));
-	ASSERT_EQ(0, iod_fp_expect(&fp, BASE, 8 * M, 2 * M, bm));
-	EXPECT_EQ(0x0a, bm[0]);
-	EXPECT_EQ(0, bm[1]);
-	/* Outside the modelled range nothing is dirty. */
-	ASSERT_EQ(0, iod_fp_expect(&fp, BASE + 8 * M, 2 * M, 2 * M, bm));
-	EXPECT_EQ(0, bm[0]);
-	EXPECT_EQ(-EINVAL, iod_fp_expect(&fp, BASE, 8 * M, 3 * K, bm));
-	EXPECT_EQ(-EINVAL, iod_fp_expect(&fp, BASE + 2 * K, 8 * M, 4 * K, bm));
-	iod_fp_free(&fp);
-}
-
-/* The skip over empty words must not hide a dirty leaf at any index. */
-TEST(expect_every_single_leaf)
-{
-	uint8_t bm[32];
-	struct iod_fp fp;
-	uint64_t i, j;
-
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 256 * 2 * K, 2 * K));
-	for (i = 0; i < 256; i++) {
-		iod_fp_reset(&fp);
-		ASSERT_EQ(0, iod_fp_write(&fp, BASE + i * 2 * K + 7, 1));
-		ASSERT_EQ(0, iod_fp_expect(&fp, BASE, 256 * 2 * K, 2 * K, bm));
-		for (j = 0; j < 256; j++)
-			ASSERT_EQ(i == j, bit(bm, j));
-		ASSERT_EQ(0, iod_fp_expect(&fp, BASE, 256 * 2 * K, 128 * K, bm));
-		ASSERT_EQ(1u << (i / 64), bm[0]);
-	}
-	iod_fp_free(&fp);
-}
-
-TEST(compare_exact_and_reports_ranges)
-{
-	uint8_t got[16] = { 0 };
-	char rep[512];
-	struct iod_fp fp;
-
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 128 * K, 2 * K));
-	ASSERT_EQ(0, iod_fp_write(&fp, BASE + 4 * K, 4 * K));	/* bits 2, 3 */
-	got[0] = 0x0c;
-	EXPECT_EQ(0, iod_fp_compare(&fp, BASE, 128 * K, 2 * K, got, rep,
-				    sizeof(rep)));
-	EXPECT_STREQ("", rep);
-
-	got[0] = 0x04;		/* bit 3 missing */
-	got[1] = 0x01;		/* bit 8 extra */
-	EXPECT_EQ(2, iod_fp_compare(&fp, BASE, 128 * K, 2 * K, got, rep,
-				    sizeof(rep)));
-	EXPECT_NE(NULL, strstr(rep, "written but not reported: [0x1001800, 0x1002000)"))
-		TH_LOG("%s", rep);
-	EXPECT_NE(NULL, strstr(rep, "reported but not written: [0x1004000, 0x1004800)"))
-		TH_LOG("%s", rep);
-	iod_fp_free(&fp);
-}
-
-/* 160 bits in 24 bytes: the 32 bits past the range must stay clear. */
-TEST(compare_counts_tail_bits)
-{
-	uint8_t got[24] = { 0 };
-	char rep[256];
-	struct iod_fp fp;
-
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 320 * K, 2 * K));
-	got[20] = 0x01;
-	got[23] = 0x80;
-	EXPECT_EQ(2, iod_fp_compare(&fp, BASE, 320 * K, 2 * K, got, rep,
-				    sizeof(rep)));
-	EXPECT_NE(NULL, strstr(rep, "bits past the range set: 2")) TH_LOG("%s", rep);
-	iod_fp_free(&fp);
-}
-
-TEST(compare_report_is_bounded)
-{
-	uint8_t got[128];
-	char rep[64];
-	struct iod_fp fp;
-
-	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 2 * M, 2 * K));
-	memset(got, 0x55, sizeof(got));
-	EXPECT_EQ(512, iod_fp_compare(&fp, BASE, 2 * M, 2 * K, got, rep,
-				      sizeof(rep)));
-	EXPECT_LT(strlen(rep), sizeof(rep));
-	EXPECT_EQ(-EINVAL, iod_fp_compare(&fp, BASE, 2 * M, 0, got, rep,
-					  sizeof(rep)));
-	iod_fp_free(&fp);
+	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, 16, 3, 0));
+	b.data[0] = 0x81;
+	b.data[15] = 0xf0;
+	EXPECT_EQ(6, iod_bitmap_buf_count(&b, 0, 128));
+	EXPECT_EQ(1, iod_bitmap_buf_count(&b, 1, 8));
+	EXPECT_EQ(4, iod_bitmap_buf_count(&b, 100, 1000));
+	iod_bitmap_buf_free(&b);
 }
 
 TEST(bitmap_buf_offsets_and_guards)
