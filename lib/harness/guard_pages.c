@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Buffers whose pages each have a page of the caller's physically below
- * them: a pool is populated, its PFNs read from /proc/self/pagemap, and
- * pages with an owned lower neighbour are moved (mremap) into the buffer.
+ * them: a pool is populated (transparent huge pages asked for, so that
+ * runs of physically adjacent pages are long), its PFNs read from
+ * /proc/self/pagemap, and pages with an owned lower neighbour are moved
+ * (mremap) into the buffer.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -20,6 +22,7 @@
 #define PM_PRESENT	(1ull << 63)
 #define PM_PFN_MASK	((1ull << 55) - 1)
 #define POOL_TRIES	3
+#define HUGE_SZ		(2ull << 20)
 
 struct slot {
 	uint64_t pfn;
@@ -120,6 +123,29 @@ fail:
 	return rc;
 }
 
+/*
+ * npool pages (a multiple of HUGE_SZ) aligned to HUGE_SZ, populated, huge
+ * pages asked for: transparent huge pages come physically contiguous.
+ */
+static uint8_t *map_pool(size_t npool, size_t pg)
+{
+	size_t bytes = npool * pg, i;
+	uint8_t *p, *a;
+
+	p = mmap(NULL, bytes + HUGE_SZ, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1));
+	if (a != p)
+		munmap(p, a - p);
+	munmap(a + bytes, p + HUGE_SZ - a);
+	madvise(a, bytes, MADV_HUGEPAGE);	/* a wish: plain pages also do */
+	for (i = 0; i < npool; i++)
+		((volatile uint8_t *)a)[i * pg] = 0;
+	return a;
+}
+
 /* One pool of npool pages: the buffer out of it, or -errno. */
 static int try_pool(int fd, size_t npool, size_t n, size_t pg, uint8_t **buf,
 		    uint8_t **pool)
@@ -128,11 +154,9 @@ static int try_pool(int fd, size_t npool, size_t n, size_t pg, uint8_t **buf,
 	size_t *pick = calloc(n, sizeof(*pick));
 	int rc = -ENOMEM;
 
-	*pool = mmap(NULL, npool * pg, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (*pool == MAP_FAILED) {
+	*pool = map_pool(npool, pg);
+	if (!*pool) {
 		rc = -errno;
-		*pool = NULL;
 	} else if (pfn && pick) {
 		rc = read_pfns(fd, *pool, npool, pg, pfn);
 		if (!rc)
@@ -152,12 +176,14 @@ static int try_pool(int fd, size_t npool, size_t n, size_t pg, uint8_t **buf,
 int iod_guarded_map(uint64_t len, void **buf, void **guards,
 		    uint64_t *guards_len)
 {
-	size_t pg = iod_host_page(), n = len / pg, npool = 4 * n + 16;
+	size_t pg = iod_host_page(), n = len / pg, npool;
 	uint8_t *b = NULL, *pool = NULL;
 	int fd, rc = -ENOSPC, tries;
 
 	if (!n || len % pg)
 		return -EINVAL;
+	/* A guard per page and one more, in whole huge pages. */
+	npool = ((2 * n + 1) * pg + HUGE_SZ - 1) / HUGE_SZ * (HUGE_SZ / pg);
 	fd = open("/proc/self/pagemap", O_RDONLY);
 	if (fd < 0)
 		return -errno;
