@@ -96,11 +96,22 @@ vfio.compat.dirty_pages = ENOTTY
 # EINVAL, nothing unmapped.
 vfio.compat.unmap_dirty = EINVAL
 
-# What QEMU 7.2's emulation gets wrong here (not the kernel): an edu DMA of
-# exactly 4096 bytes at a page-aligned IOVA through virtio-iommu-pci does
-# not put its last byte where the rest goes: with the page mapped the byte
-# is missing, with it unmapped (the rest blocked) the byte was seen written
-# into another mapped page. Shorter or unaligned edu DMAs, and NVMe's, are
-# right.
-lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu + edu: a 4096-byte DMA at a page-aligned IOVA leaves its last byte unwritten
-lab_defect.e2e.unmapped_write_blocked.edu = QEMU 7.2 virtio-iommu + edu: a 4096-byte DMA at a page-aligned unmapped IOVA is blocked except its last byte, which lands in another mapped page
+# What QEMU 7.2's emulation gets wrong here (not the kernel):
+# virtio_iommu_translate() (hw/virtio/virtio-iommu.c) looks the IOVA up in
+# the domain's mapping tree with the interval [addr, addr + 1], and
+# interval_cmp() calls two intervals equal when they overlap. At the last
+# byte of a mapping whose next IOVA page is another mapping, the key matches
+# both, and the tree returns whichever is nearer its root: through the next
+# mapping, translated_addr = addr - next.low + next.phys = next.phys - 1,
+# the last byte of the physical page below the next page's. The same holds
+# when addr's own page is unmapped: that byte is written instead of blocked.
+# edu moves at most 4095 bytes per DMA (drivers/edu/edu.h), so a 4096-byte
+# write at a page-aligned IOVA ends with a 1-byte DMA at the page's last
+# byte: that byte may miss its page, and a blocked write to the unmapped
+# page below a buffer writes its last byte below the buffer's first page.
+# NVMe's DMAs start 4-byte aligned, never at a page's last byte. The lab sets
+# IODIRTY_GUARD_PAGES=1 (runners/lab/flavours/virtio.conf) so the dirty
+# bench owns the page below each of its pages: below the first one, its
+# last one, where the byte from the unmapped page is then always seen.
+lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu: a DMA starting at an IOVA page's last byte (a 4096-byte edu write ends with one) may be translated through the next page's mapping, its byte written below that page's physical page
+lab_defect.e2e.unmapped_write_blocked.edu = QEMU 7.2 virtio-iommu: a DMA starting at the last byte of an unmapped IOVA page is translated through the next page's mapping, not blocked; its byte lands below that page's physical page (the bench's last page)

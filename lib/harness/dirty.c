@@ -2,11 +2,13 @@
 /* The dirty-tracking test bench. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "harness/dirty.h"
 #include "harness/env.h"
+#include "harness/guard_pages.h"
 #include "uapi/iommufd.h"
 
 #define HUGE_SZ (2ull << 20)
@@ -36,6 +38,19 @@ static int not_capable(struct iod_dirty *d, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * IODIRTY_GUARD_PAGES=1 (set by the lab flavours whose emulated IOMMU can
+ * send a DMA's first byte below the next IOVA page's physical page): every
+ * page of the buffer gets a page of this program physically below it, see
+ * harness/guard_pages.h.
+ */
+static bool guard_pages(void)
+{
+	const char *v = getenv("IODIRTY_GUARD_PAGES");
+
+	return v && !strcmp(v, "1");
+}
+
 static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		      char *why, size_t len)
 {
@@ -47,8 +62,19 @@ static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	if (o->huge) {
 		d->len = (d->len + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
 		flags |= MAP_HUGETLB;
+	} else if (guard_pages()) {
+		rc = iod_guarded_map(d->len, &d->buf, &d->guards,
+				     &d->guards_len);
+		if (rc) {
+			d->buf = NULL;
+			snprintf(why, len, "IODIRTY_GUARD_PAGES=1: cannot map %llu bytes with guard pages: %s",
+				 (unsigned long long)d->len, strerror(-rc));
+			return rc;
+		}
 	}
-	d->buf = mmap(NULL, d->len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (!d->buf)
+		d->buf = mmap(NULL, d->len, PROT_READ | PROT_WRITE, flags, -1,
+			      0);
 	if (d->buf == MAP_FAILED) {
 		d->buf = NULL;
 		snprintf(why, len, "cannot map %llu bytes%s: %s",
@@ -183,6 +209,9 @@ void iod_dirty_teardown(struct iod_dirty *d)
 	if (d->buf)
 		munmap(d->buf, d->len);
 	d->buf = NULL;
+	if (d->guards)
+		munmap(d->guards, d->guards_len);
+	d->guards = NULL;
 }
 
 int iod_bench_write_via(struct iod_dirty *d, struct iod_engine *e,

@@ -39,6 +39,8 @@ struct iod_dirty {
 	uint32_t hwpt_id;	/* the dirty HWPT the device is attached to */
 	void *buf;
 	uint64_t len;
+	void *guards;		/* IODIRTY_GUARD_PAGES: pages below buf's */
+	uint64_t guards_len;
 	uint64_t iova;
 	uint64_t leaf;		/* IOPTE size of the mapping */
 	uint64_t base_leaf;	/* the profile's dirty.leaf */
