@@ -107,13 +107,10 @@ TEST_F(dma, lands_blocked_relands)
 	const uint32_t n = IOD_EDU_MAX_XFER;
 	bool mock = !strcmp(self->engine, "mock");
 	uint64_t len = mock ? MOCK_LEN : PAGE;
-	char case_id[64];
 	int rc;
 
-	snprintf(case_id, sizeof(case_id), "dma.%s.lands_blocked_relands",
-		 variant->explicit_hwpt ? "hwpt" : "ioas");
 	rc = map_both(self, len);
-	IOD_XFAIL_IF_KNOWN_BUG(rc != 0, case_id);
+	IOD_XFAIL_IF_KNOWN_BUG(rc != 0);
 	IOD_ASSERT_ERR(0, rc);
 
 	if (mock) {

@@ -422,8 +422,7 @@ TEST_F(vtd_pasid, pending_block_pasid_nested_dirty)
 	rc = pasid_attach(&d->t, 1, nested);
 	if (!rc)
 		pasid_detach(&d->t, 1);
-	IOD_XFAIL_IF_KNOWN_BUG(rc == 0,
-			       "vtd_pasid.pending_block_pasid_nested_dirty");
+	IOD_XFAIL_IF_KNOWN_BUG(rc == 0);
 	IOD_ASSERT_ERR(EINVAL, rc);
 }
 
