@@ -34,8 +34,9 @@ struct iod_regression {
 	}
 
 /*
- * A variant of `fixture` checking the fix `c`, named <c>_<name>; the initializers follow. The fixture's variant struct
- * has `const struct iod_regression *regression`.
+ * A variant of `fixture` checking the fix `c`, named <c>_<name>, with the
+ * initializers that follow. The fixture's variant struct has
+ * `const struct iod_regression *regression`.
  */
 #define IOD_REGRESSION_VARIANT(fixture, c, name, ...) \
 	FIXTURE_VARIANT_ADD(fixture, c##_##name) { \
@@ -45,9 +46,9 @@ struct iod_regression {
 /*
  * A test of a fixture whose variants name the fix (IOD_REGRESSION_VARIANT),
  * or, with IOD_REGRESSION_TEST_F_OF, a test named <c>_<name> of the fix
- * `c`. The body follows, like a TEST_F body, with `regression`
- * the fix it checks; the case logs "regression of <commit> <subject>
- * (<release>)" first.
+ * `c`. The body follows, like a TEST_F body, with `regression` the fix it
+ * checks; the case logs "regression of <commit> <subject> (<release>)"
+ * first.
  */
 #define IOD_REGRESSION_TEST_F(fixture, name) \
 	__IOD_REGRESSION_TEST_F(fixture, name, variant->regression)
