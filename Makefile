@@ -20,7 +20,7 @@ PKGS_BUILD := build-essential liburing-dev libnuma-dev perl
 
 WARN := -Wall -Wextra -Werror
 BASE_CFLAGS := -std=gnu11 $(WARN) -g -D_GNU_SOURCE
-INCLUDES := -Ilib -Irunners/collect -Irunners/bind \
+INCLUDES := -Ilib -Irunners/collect -Irunners/bind -Irunners/profile \
 	-isystem $(KHDR)/usr/include -isystem $(KHDR)/selftests
 GUEST_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
@@ -134,10 +134,12 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -luring
 
 # Host unit tests under ASan/UBSan, aggregated by prove.
-unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS)
+# tests/profile_check.t checks every profile against the suite programs.
+unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS)
 	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
+	IODIRTY_SUITE_PROGRAMS=$(abspath $(BUILD))/guest/suites \
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.

@@ -58,27 +58,76 @@
 } while (0)
 
 /*
- * When `misbehaved` is true and the profile names a known kernel bug for
- * case_id, end the case as XFAIL naming the bug (the fixing commit, or
- * "unfixed"). Otherwise fall through to the case's own assertions, so a
- * fixed kernel passes and an unexpected failure still fails.
+ * The running case's id as the harness names it in TAP and results.json:
+ * "fixture.variant.test", or "fixture.test" for a fixture without
+ * variants. In a TEST_F body, `variant` is the variant's data: its entry in
+ * the fixture's variant list gives the name.
  */
-#define IOD_XFAIL_IF_KNOWN_BUG(misbehaved, case_id) do { \
-	const char *__bug = iod_profile_known_bug(iod_env.profile, case_id); \
+static inline const char *iod_case_id(char *id, size_t len,
+				      const struct __test_metadata *m,
+				      const void *variant_data)
+{
+	const struct __fixture_variant_metadata *v;
+	const char *vname = "";
+
+	for (v = m->fixture->variant; v; v = v->next)
+		if (v->data == variant_data) {
+			vname = v->name;
+			break;
+		}
+	snprintf(id, len, "%s%s%s.%s", m->fixture->name, *vname ? "." : "",
+		 vname, m->name);
+	return id;
+}
+
+/*
+ * The profile entry (prefix "known_bug." or "lab_defect.") for a case: the
+ * one for its id, else the one for "fixture.test", which stands for the
+ * test in every variant. The key matched goes to @key.
+ */
+static inline const char *iod_case_entry(const char *(*get)(
+						const struct iod_profile *,
+						const char *),
+					 const struct __test_metadata *m,
+					 const void *variant_data,
+					 char *key, size_t len)
+{
+	const char *e = get(iod_env.profile,
+			    iod_case_id(key, len, m, variant_data));
+
+	if (e)
+		return e;
+	snprintf(key, len, "%s.%s", m->fixture->name, m->name);
+	return get(iod_env.profile, key);
+}
+
+/*
+ * In a TEST_F body: when `misbehaved` is true and the profile names a
+ * known kernel bug for the running case (known_bug.<case id>, or
+ * known_bug.<fixture>.<test> for every variant), end the case as XFAIL
+ * naming the bug (the fixing commit, or "unfixed"). Otherwise fall through
+ * to the case's own assertions, so a fixed kernel passes and an unexpected
+ * failure still fails.
+ */
+#define IOD_XFAIL_IF_KNOWN_BUG(misbehaved) do { \
+	char __key[256]; \
+	const char *__bug = iod_case_entry(iod_profile_known_bug, _metadata, \
+					   variant, __key, sizeof(__key)); \
 	if ((misbehaved) && __bug) \
-		IOD_XFAIL(return, "known kernel bug (%s): %s", case_id, \
-			  __bug); \
+		IOD_XFAIL(return, "known kernel bug (%s): %s", __key, __bug); \
 } while (0)
 
 /*
  * The same for a defect of the emulated hardware a lab flavour runs on (the
- * profile's lab_defect.<case_id>): XFAIL naming it, never a PASS.
+ * profile's lab_defect.<case id>): XFAIL naming it, never a PASS.
  */
-#define IOD_XFAIL_IF_LAB_DEFECT(misbehaved, case_id) do { \
-	const char *__d = iod_profile_lab_defect(iod_env.profile, case_id); \
+#define IOD_XFAIL_IF_LAB_DEFECT(misbehaved) do { \
+	char __key[256]; \
+	const char *__d = iod_case_entry(iod_profile_lab_defect, _metadata, \
+					 variant, __key, sizeof(__key)); \
 	if ((misbehaved) && __d) \
-		IOD_XFAIL(return, "emulated hardware defect (%s): %s", \
-			  case_id, __d); \
+		IOD_XFAIL(return, "emulated hardware defect (%s): %s", __key, \
+			  __d); \
 } while (0)
 
 /* In a fixture set-up: open the environment's target, or fail saying why. */

@@ -2,10 +2,14 @@
 /*
  * iodirty-profile: validate profiles on the host before a run, show what a
  * profile says for one kernel release, and print the schema.
- *   iodirty-profile check FILE... [--kernel REL]
+ *   iodirty-profile check FILE... [--kernel REL] [--programs DIR]
  *	exit 1 with FILE:LINE: reason on the first bad one. With a release
  *	(--kernel, else $IODIRTY_KERNEL_RELEASE) also exit 1 if a profile's
  *	kernel.min is newer: the profile does not apply to that kernel.
+ *	With DIR, the suite programs under it (built for the lab; each lists
+ *	its cases with -l): exit 1 naming FILE:LINE and the closest case id
+ *	for every known_bug.* or lab_defect.* key that names no case, or if
+ *	two programs define one fixture.
  *   iodirty-profile show FILE [--kernel REL]
  *	the resolved `key = value` lines for REL (default:
  *	$IODIRTY_KERNEL_RELEASE, else the running kernel), each with the line
@@ -17,30 +21,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases.h"
 #include "profile/profile.h"
 
 static const char usage[] =
-	"usage: iodirty-profile check FILE... [--kernel REL] | show FILE [--kernel REL] | schema\n";
+	"usage: iodirty-profile check FILE... [--kernel REL] [--programs DIR] | show FILE [--kernel REL] | schema\n";
 
 /*
- * Split @argv into files and the --kernel release. Returns the number of
- * files (moved to the front of @argv), or -1 on a usage error.
+ * The value of option @name ("--name V" or "--name=V") at argv[*i] into
+ * *@val, stepping *@i past it: 1, 0 if argv[*i] is not @name, -1 on a
+ * missing or repeated value.
  */
-static int parse_args(int argc, char **argv, const char **release)
+static int option(int argc, char **argv, int *i, const char *name,
+		  const char **val)
 {
-	int i, n = 0;
+	size_t l = strlen(name);
+
+	if (strncmp(argv[*i], name, l) ||
+	    (argv[*i][l] != '\0' && argv[*i][l] != '='))
+		return 0;
+	if (*val)
+		return -1;
+	if (argv[*i][l] == '=') {
+		*val = argv[*i] + l + 1;
+		return 1;
+	}
+	if (*i + 1 >= argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+/*
+ * Split @argv into files, the --kernel release and the --programs
+ * directory (NULL @programs: not accepted). Returns the number of files
+ * (moved to the front of @argv), or -1 on a usage error.
+ */
+static int parse_args(int argc, char **argv, const char **release,
+		      const char **programs)
+{
+	int i, n = 0, rc;
 
 	*release = NULL;
+	if (programs)
+		*programs = NULL;
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--kernel")) {
-			if (i + 1 >= argc || *release)
-				return -1;
-			*release = argv[++i];
-		} else if (!strncmp(argv[i], "--kernel=", 9)) {
-			if (*release)
-				return -1;
-			*release = argv[i] + 9;
-		} else if (!strncmp(argv[i], "--", 2)) {
+		rc = option(argc, argv, &i, "--kernel", release);
+		if (!rc && programs)
+			rc = option(argc, argv, &i, "--programs", programs);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		if (!strncmp(argv[i], "--", 2)) {
 			return -1;
 		} else {
 			argv[n++] = argv[i];
@@ -61,17 +94,75 @@ static int load(const char *file, const char *release, struct iod_profile **p)
 	return 1;
 }
 
-static int check(int n, char **files, const char *release)
+/*
+ * Every known_bug.* and lab_defect.* key of @file (any kernel range) names
+ * a case in @cases: 0, or 1 after one error per key that does not.
+ */
+static int check_case_keys(const char *file, const struct iod_cases *cases,
+			   const char *programs)
+{
+	static const char *const prefixes[] = { "known_bug.", "lab_defect." };
+	char line[4096], id[512];
+	unsigned int lineno = 0, k;
+	const char *p;
+	int bad = 0;
+	size_t l;
+	FILE *f;
+
+	f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "iodirty-profile: error: %s: cannot read\n",
+			file);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		for (k = 0; k < 2; k++)
+			if (!strncmp(p, prefixes[k], strlen(prefixes[k])))
+				break;
+		if (k == 2)
+			continue;
+		p += strlen(prefixes[k]);
+		l = strcspn(p, " \t=@\n");
+		snprintf(id, sizeof(id), "%.*s", (int)l, p);
+		if (iod_cases_has(cases, id))
+			continue;
+		fprintf(stderr,
+			"iodirty-profile: error: %s:%u: %s%s names no case of the programs under %s; the closest case id is %s\n",
+			file, lineno, prefixes[k], id, programs,
+			iod_cases_closest(cases, id));
+		bad = 1;
+	}
+	fclose(f);
+	if (bad)
+		fprintf(stderr,
+			"iodirty-profile: next: name the case as the TAP output does (fixture.variant.test, or fixture.test for every variant); 'PROGRAM -l' lists a program's fixtures, variants and tests\n");
+	return bad;
+}
+
+static int check(int n, char **files, const char *release,
+		 const char *programs)
 {
 	const char *env = getenv("IODIRTY_KERNEL_RELEASE");
 	/* Judge kernel.min only against a release someone named. */
 	int judge = release || (env && *env);
+	struct iod_cases cases = { 0 };
 	struct iod_profile *p;
-	int i;
+	char err[1024];
+	int i, bad = 0;
 
-	for (i = 0; i < n; i++) {
+	if (programs && iod_cases_load(&cases, programs, err, sizeof(err))) {
+		fprintf(stderr, "iodirty-profile: error: %s\n"
+			"iodirty-profile: next: build the suite programs ('make') and name the directory holding them\n",
+			err);
+		iod_cases_free(&cases);
+		return 1;
+	}
+	for (i = 0; i < n && !bad; i++) {
 		if (load(files[i], release, &p))
-			return 1;
+			break;
 		if (judge && !iod_profile_applies(p)) {
 			fprintf(stderr,
 				"iodirty-profile: error: %s does not apply to kernel %s: its kernel.min is %s\n"
@@ -79,12 +170,14 @@ static int check(int n, char **files, const char *release)
 				files[i], iod_profile_kernel(p),
 				iod_profile_str(p, "kernel.min"),
 				iod_profile_str(p, "kernel.min"));
-			iod_profile_free(p);
-			return 1;
+			bad = 1;
 		}
 		iod_profile_free(p);
+		if (!bad && programs)
+			bad = check_case_keys(files[i], &cases, programs);
 	}
-	return 0;
+	iod_cases_free(&cases);
+	return bad || i < n;
 }
 
 static int show(const char *file, const char *release)
@@ -105,7 +198,7 @@ static int show(const char *file, const char *release)
 
 int main(int argc, char **argv)
 {
-	const char *release;
+	const char *release, *programs;
 	int n;
 
 	if (argc == 2 && !strcmp(argv[1], "schema")) {
@@ -113,12 +206,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "check")) {
-		n = parse_args(argc - 2, argv + 2, &release);
+		n = parse_args(argc - 2, argv + 2, &release, &programs);
 		if (n >= 1)
-			return check(n, argv + 2, release);
+			return check(n, argv + 2, release, programs);
 	}
 	if (argc >= 3 && !strcmp(argv[1], "show")) {
-		n = parse_args(argc - 2, argv + 2, &release);
+		n = parse_args(argc - 2, argv + 2, &release, NULL);
 		if (n == 1)
 			return show(argv[2], release);
 	}

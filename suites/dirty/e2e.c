@@ -125,13 +125,6 @@ FIXTURE_TEARDOWN(e2e)
 	iod_dirty_teardown(&self->d);
 }
 
-/* "<name>.<device>": a case id per device the engine drives (edu, nvme). */
-static void engine_case_id(char *id, size_t len, const char *name,
-			   const struct iod_engine *e)
-{
-	snprintf(id, len, "%s.%s", name, e->ops->device);
-}
-
 static int issue(struct iod_dirty *d, const struct e2e_write *w)
 {
 	return iod_engine_write(&d->engine, d->iova + w->off, w->len, w->seed,
@@ -213,7 +206,6 @@ TEST_F(e2e, unmapped_write_blocked)
 	uint64_t where = 0;
 	int kfd = iod_kmsg_open();
 	bool untouched;
-	char id[80];
 	int rc;
 
 	ASSERT_EQ(NULL, iod_space_va(&self->d.space, hole, self->d.leaf));
@@ -226,9 +218,7 @@ TEST_F(e2e, unmapped_write_blocked)
 	if (!untouched)
 		TH_LOG("byte +0x%llx of the buffer changed",
 		       (unsigned long long)where);
-	engine_case_id(id, sizeof(id), "e2e.unmapped_write_blocked",
-		       &self->d.engine);
-	IOD_XFAIL_IF_LAB_DEFECT(!untouched, id);
+	IOD_XFAIL_IF_LAB_DEFECT(!untouched);
 	ASSERT_TRUE(untouched);
 	if (self->d.tracking)
 		IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
@@ -245,7 +235,6 @@ TEST_F(e2e, whole_pages_land)
 	struct e2e_write w[8];
 	uint64_t pg = 4 * K, where = 0;
 	unsigned int i, n = 0;
-	char id[64];
 
 	for (i = 0; i < 16 && (i + 1) * pg <= self->d.len; i += 2, n++) {
 		w[n].off = i * pg;
@@ -262,9 +251,7 @@ TEST_F(e2e, whole_pages_land)
 		if (!landed)
 			TH_LOG("page at +0x%llx did not land whole",
 			       (unsigned long long)w[i].off);
-		engine_case_id(id, sizeof(id), "e2e.whole_pages_land",
-			       &self->d.engine);
-		IOD_XFAIL_IF_LAB_DEFECT(!landed, id);
+		IOD_XFAIL_IF_LAB_DEFECT(!landed);
 		ASSERT_TRUE(landed);
 	}
 	ASSERT_TRUE(outside_untouched(&self->d, w, n, &where))

@@ -4,8 +4,9 @@
  * bitmap, one geometry per fixing commit: bitmaps at an unaligned address
  * or crossing a page, small and sub-byte bitmaps, page sizes of 2^32 and
  * up, device writes of a page count that is not a multiple of 64, and a
- * harvest starting inside a huge leaf. A case names its commit in its
- * name or variant and says "regression of <commit> <subject>".
+ * harvest starting inside a huge leaf. Each fix is declared once
+ * (IOD_REGRESSION, lib/harness/regress.h); a case names its commit in its
+ * name or variant and logs "regression of <commit> <subject> (<release>)".
  *
  * Ranges longer than the bench buffer are spans (lib/harness/span.h); the kernel
  * log must stay clean where a bug was a sanitizer report (lib/harness/kmsg.h).
@@ -23,9 +24,10 @@
 #include "harness/span.h"
 #include "util.h"
 
+IOD_REGRESSION(f38044e5ef58,
+	       "vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps", "6.1");
+
 /*
- * f38044e5ef58 vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps (6.1)
- *
  * A bitmap that does not start on a page boundary had its bits placed
  * relative to the page instead of the bitmap, and its first window was
  * not capped at the end of the first page. Geometry: the bitmap starts
@@ -39,13 +41,16 @@ FIXTURE(unaligned_bitmap) {
 };
 
 FIXTURE_VARIANT(unaligned_bitmap) {
+	const struct iod_regression *regression;
 	size_t offset;
 };
 
-FIXTURE_VARIANT_ADD(unaligned_bitmap, f38044e5ef58_off1) { .offset = 1 };
-FIXTURE_VARIANT_ADD(unaligned_bitmap, f38044e5ef58_off64) { .offset = 64 };
-FIXTURE_VARIANT_ADD(unaligned_bitmap, f38044e5ef58_off2048) { .offset = 2048 };
-FIXTURE_VARIANT_ADD(unaligned_bitmap, f38044e5ef58_off4095) { .offset = 4095 };
+IOD_REGRESSION_VARIANT(unaligned_bitmap, f38044e5ef58, off1, .offset = 1);
+IOD_REGRESSION_VARIANT(unaligned_bitmap, f38044e5ef58, off64, .offset = 64);
+IOD_REGRESSION_VARIANT(unaligned_bitmap, f38044e5ef58, off2048,
+		       .offset = 2048);
+IOD_REGRESSION_VARIANT(unaligned_bitmap, f38044e5ef58, off4095,
+		       .offset = 4095);
 
 FIXTURE_SETUP(unaligned_bitmap)
 {
@@ -63,8 +68,7 @@ FIXTURE_TEARDOWN(unaligned_bitmap)
 	iod_dirty_teardown(&self->d);
 }
 
-/* f38044e5ef58 vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps (v6.1) */
-TEST_F(unaligned_bitmap, bits_at_offset)
+IOD_REGRESSION_TEST_F(unaligned_bitmap, bits_at_offset)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = d->leaf, bits, boundary, hot[4];
@@ -73,7 +77,6 @@ TEST_F(unaligned_bitmap, bits_at_offset)
 	unsigned int i;
 	int rc;
 
-	TH_LOG(REGRESSION("f38044e5ef58", "vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps"));
 	if (variant->offset >= iod_host_page())
 		SKIP(return, "offset %zu is past the host page size", variant->offset);
 	/* Bits up to the first page boundary, then 64 more. */
@@ -86,7 +89,7 @@ TEST_F(unaligned_bitmap, bits_at_offset)
 	rc = iod_span_build(d, &self->sp, 0, bits * ps, hot, 4, why,
 			    sizeof(why));
 	if (rc == -ENOSPC)
-		SKIP(return, REGRESSION("f38044e5ef58", "vfio/iova_bitmap: Fix PAGE_SIZE unaligned bitmaps") ": %s", why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	for (i = 0; i < 4; i++)
@@ -99,10 +102,11 @@ TEST_F(unaligned_bitmap, bits_at_offset)
 	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
 }
 
+IOD_REGRESSION(b058ea3ab5af,
+	       "vfio/iova_bitmap: refactor iova_bitmap_set() to better handle page boundaries",
+	       "6.2");
+
 /*
- * b058ea3ab5af vfio/iova_bitmap: refactor iova_bitmap_set() to better
- * handle page boundaries (6.2)
- *
  * One record (one dirty huge leaf) whose bits cross a bitmap page boundary
  * of a bitmap that does not start on a page boundary: the part past the
  * boundary went to the wrong page. Geometry: a huge leaf straddles the
@@ -114,22 +118,21 @@ FIXTURE(page_cross) {
 };
 
 FIXTURE_VARIANT(page_cross) {
+	const struct iod_regression *regression;
 	size_t offset;		/* bitmap offset in its page */
 	uint64_t page_size;	/* 0: the base leaf */
 	unsigned int leaf_bits_den; /* page_size = huge leaf / this, if set */
 };
 
 /* 32 bytes left in the first page: bit 256 is inside leaf 0. */
-FIXTURE_VARIANT_ADD(page_cross, b058ea3ab5af_first_page_end) {
-	.offset = 4064, .page_size = 0,
-};
+IOD_REGRESSION_VARIANT(page_cross, b058ea3ab5af, first_page_end,
+		       .offset = 4064, .page_size = 0);
 /*
  * A full first page minus 16 bytes at 4 KiB page size: the boundary is at
  * bit 32640, inside a leaf 127 MiB (mock) into the range.
  */
-FIXTURE_VARIANT_ADD(page_cross, b058ea3ab5af_bit32640_ps4k) {
-	.offset = 16, .page_size = 4096,
-};
+IOD_REGRESSION_VARIANT(page_cross, b058ea3ab5af, bit32640_ps4k,
+		       .offset = 16, .page_size = 4096);
 
 FIXTURE_SETUP(page_cross)
 {
@@ -145,8 +148,7 @@ FIXTURE_TEARDOWN(page_cross)
 	iod_dirty_teardown(&self->d);
 }
 
-/* b058ea3ab5af vfio/iova_bitmap: refactor iova_bitmap_set() to better handle page boundaries (v6.2) */
-TEST_F(page_cross, huge_leaf_across_bitmap_page)
+IOD_REGRESSION_TEST_F(page_cross, huge_leaf_across_bitmap_page)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = variant->page_size ? variant->page_size : d->base_leaf;
@@ -155,7 +157,6 @@ TEST_F(page_cross, huge_leaf_across_bitmap_page)
 	char why[384] = "";
 	int rc;
 
-	TH_LOG(REGRESSION("b058ea3ab5af", "vfio/iova_bitmap: refactor iova_bitmap_set() to better handle page boundaries"));
 	ASSERT_TRUE(d->huge);
 	boundary = (iod_host_page() - variant->offset) * 8;
 	/* The leaf holding the bit at the boundary, and one leaf more. */
@@ -167,7 +168,7 @@ TEST_F(page_cross, huge_leaf_across_bitmap_page)
 	hot[2] = cross + d->leaf;
 	rc = iod_span_build(d, &self->sp, 0, len, hot, 3, why, sizeof(why));
 	if (rc == -ENOSPC)
-		SKIP(return, REGRESSION("b058ea3ab5af", "vfio/iova_bitmap: refactor iova_bitmap_set() to better handle page boundaries") ": %s", why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + cross));
@@ -185,17 +186,22 @@ TEST_F(page_cross, huge_leaf_across_bitmap_page)
 	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
 }
 
+IOD_REGRESSION(d18411ec3057,
+	       "iommufd/iova_bitmap: Switch iova_bitmap::bitmap to an u8 array",
+	       "6.8-rc6");
+IOD_REGRESSION(4bbcbc6ea2fa,
+	       "iommufd/iova_bitmap: Consider page offset for the pages to be pinned",
+	       "6.8-rc6");
+
 /*
  * Small bitmaps at unaligned addresses.
  *
- * d18411ec3057 iommufd/iova_bitmap: Switch iova_bitmap::bitmap to an u8
- * array (6.8-rc6): a bitmap under 2 MiB not aligned to 8 bytes lost the
- * tail of the range. Geometry: fewer than 64 bits at +1 / +4 bytes, the
- * last page dirty.
- * 4bbcbc6ea2fa iommufd/iova_bitmap: Consider page offset for the pages to
- * be pinned (6.8-rc6): a bitmap of fewer than 512 pages that crosses into
- * one more page than its size needs was pinned one page short. Geometry:
- * the last bits land in the next page.
+ * d18411ec3057: a bitmap under 2 MiB not aligned to 8 bytes lost the tail
+ * of the range. Geometry: fewer than 64 bits at +1 / +4 bytes, the last
+ * page dirty.
+ * 4bbcbc6ea2fa: a bitmap of fewer than 512 pages that crosses into one
+ * more page than its size needs was pinned one page short. Geometry: the
+ * last bits land in the next page.
  */
 FIXTURE(small_bitmap) {
 	struct iod_dirty d;
@@ -203,28 +209,21 @@ FIXTURE(small_bitmap) {
 };
 
 FIXTURE_VARIANT(small_bitmap) {
-	const char *what;
+	const struct iod_regression *regression;
 	size_t offset;
 	uint64_t bits;
 };
 
-#define D184 "d18411ec3057 iommufd/iova_bitmap: Switch iova_bitmap::bitmap to an u8 array"
-#define R4BBC "4bbcbc6ea2fa iommufd/iova_bitmap: Consider page offset for the pages to be pinned"
-
-FIXTURE_VARIANT_ADD(small_bitmap, d18411ec3057_off1_40bits) {
-	.what = D184, .offset = 1, .bits = 40,
-};
-FIXTURE_VARIANT_ADD(small_bitmap, d18411ec3057_off4_63bits) {
-	.what = D184, .offset = 4, .bits = 63,
-};
+IOD_REGRESSION_VARIANT(small_bitmap, d18411ec3057, off1_40bits,
+		       .offset = 1, .bits = 40);
+IOD_REGRESSION_VARIANT(small_bitmap, d18411ec3057, off4_63bits,
+		       .offset = 4, .bits = 63);
 /* 5 bytes from 4093: bits 24..39 are in the next page. */
-FIXTURE_VARIANT_ADD(small_bitmap, 4bbcbc6ea2fa_off4093_40bits) {
-	.what = R4BBC, .offset = 4093, .bits = 40,
-};
+IOD_REGRESSION_VARIANT(small_bitmap, 4bbcbc6ea2fa, off4093_40bits,
+		       .offset = 4093, .bits = 40);
 /* A whole page of bitmap from the middle of a page: two pages pinned. */
-FIXTURE_VARIANT_ADD(small_bitmap, 4bbcbc6ea2fa_off2048_32768bits) {
-	.what = R4BBC, .offset = 2048, .bits = 32768,
-};
+IOD_REGRESSION_VARIANT(small_bitmap, 4bbcbc6ea2fa, off2048_32768bits,
+		       .offset = 2048, .bits = 32768);
 
 FIXTURE_SETUP(small_bitmap)
 {
@@ -242,9 +241,7 @@ FIXTURE_TEARDOWN(small_bitmap)
 	iod_dirty_teardown(&self->d);
 }
 
-/* d18411ec3057 iommufd/iova_bitmap: Switch iova_bitmap::bitmap to an u8 array (v6.8-rc6) */
-/* 4bbcbc6ea2fa iommufd/iova_bitmap: Consider page offset for the pages to be pinned (v6.8-rc6) */
-TEST_F(small_bitmap, tail_reported)
+IOD_REGRESSION_TEST_F(small_bitmap, tail_reported)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = d->leaf, len = variant->bits * ps, hot[3];
@@ -253,13 +250,12 @@ TEST_F(small_bitmap, tail_reported)
 	char why[384] = "";
 	int rc;
 
-	TH_LOG("regression of %s", variant->what);
 	hot[0] = 0;
 	hot[1] = len - ps;
 	hot[2] = (in_next < variant->bits ? in_next : 0) * ps;
 	rc = iod_span_build(d, &self->sp, 0, len, hot, 3, why, sizeof(why));
 	if (rc == -ENOSPC)
-		SKIP(return, "regression of %s: %s", variant->what, why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	r = (struct iod_harvest_req){
@@ -286,10 +282,11 @@ TEST_F(small_bitmap, tail_reported)
 	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
 }
 
+IOD_REGRESSION(e24c15510592,
+	       "iommufd/iova_bitmap: Fix shift-out-of-bounds in iova_bitmap_offset_to_index()",
+	       "6.14; stable 6.1-6.13");
+
 /*
- * e24c15510592 iommufd/iova_bitmap: Fix shift-out-of-bounds in
- * iova_bitmap_offset_to_index() (6.14; stable 6.1-6.13)
- *
  * `1 << pgshift` was an int shift: page sizes of 2^32 and up overflowed it
  * (UBSAN shift-out-of-bounds, syzbot). Geometry: GET_DIRTY_BITMAP with
  * iova 0 and length = page_size = 2^k, k = 32..63 (valid arguments). The
@@ -302,12 +299,13 @@ FIXTURE(big_page_size) {
 };
 
 FIXTURE_VARIANT(big_page_size) {
+	const struct iod_regression *regression;
 	unsigned int shift;
 };
 
-FIXTURE_VARIANT_ADD(big_page_size, e24c15510592_ps2e32) { .shift = 32 };
-FIXTURE_VARIANT_ADD(big_page_size, e24c15510592_ps2e48) { .shift = 48 };
-FIXTURE_VARIANT_ADD(big_page_size, e24c15510592_ps2e63) { .shift = 63 };
+IOD_REGRESSION_VARIANT(big_page_size, e24c15510592, ps2e32, .shift = 32);
+IOD_REGRESSION_VARIANT(big_page_size, e24c15510592, ps2e48, .shift = 48);
+IOD_REGRESSION_VARIANT(big_page_size, e24c15510592, ps2e63, .shift = 63);
 
 FIXTURE_SETUP(big_page_size)
 {
@@ -326,8 +324,7 @@ FIXTURE_TEARDOWN(big_page_size)
 	iod_dirty_teardown(&self->d);
 }
 
-/* e24c15510592 iommufd/iova_bitmap: Fix shift-out-of-bounds in iova_bitmap_offset_to_index() (v6.14 cycle; stable 6.1-6.13) */
-TEST_F(big_page_size, no_shift_overflow)
+IOD_REGRESSION_TEST_F(big_page_size, no_shift_overflow)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = 1ull << variant->shift;
@@ -337,7 +334,6 @@ TEST_F(big_page_size, no_shift_overflow)
 	char line[512];
 	int kfd, n, i;
 
-	TH_LOG(REGRESSION("e24c15510592", "iommufd/iova_bitmap: Fix shift-out-of-bounds in iova_bitmap_offset_to_index()"));
 	n = iod_ioas_iova_ranges(d->t.fd, d->t.ioas_id, rg, 8, NULL);
 	ASSERT_LE(0, n);
 	for (i = 0; i < n && i < 8; i++)
@@ -374,10 +370,11 @@ TEST_F(big_page_size, no_shift_overflow)
 		close(kfd);
 }
 
+IOD_REGRESSION(79ea4a496ab5,
+	       "iommufd/selftest: Fix buffer read overrun in the dirty test",
+	       "6.12-rc");
+
 /*
- * 79ea4a496ab5 iommufd/selftest: Fix buffer read overrun in the dirty test
- * (6.12-rc)
- *
  * IOMMU_TEST_OP_DIRTY allocated its copy of the page bitmap in bytes and
  * read it in longs: an out-of-bounds read (KASAN) when the page count is
  * not a multiple of 64. Geometry: device writes of 8, 24 and 65 pages in
@@ -390,12 +387,13 @@ FIXTURE(partial_word) {
 };
 
 FIXTURE_VARIANT(partial_word) {
+	const struct iod_regression *regression;
 	uint64_t pages;
 };
 
-FIXTURE_VARIANT_ADD(partial_word, 79ea4a496ab5_8pages) { .pages = 8 };
-FIXTURE_VARIANT_ADD(partial_word, 79ea4a496ab5_24pages) { .pages = 24 };
-FIXTURE_VARIANT_ADD(partial_word, 79ea4a496ab5_65pages) { .pages = 65 };
+IOD_REGRESSION_VARIANT(partial_word, 79ea4a496ab5, 8pages, .pages = 8);
+IOD_REGRESSION_VARIANT(partial_word, 79ea4a496ab5, 24pages, .pages = 24);
+IOD_REGRESSION_VARIANT(partial_word, 79ea4a496ab5, 65pages, .pages = 65);
 
 FIXTURE_SETUP(partial_word)
 {
@@ -412,8 +410,7 @@ FIXTURE_TEARDOWN(partial_word)
 	iod_dirty_teardown(&self->d);
 }
 
-/* 79ea4a496ab5 iommufd/selftest: Fix buffer read overrun in the dirty test (v6.12-rc) */
-TEST_F(partial_word, op_dirty_not_multiple_of_64)
+IOD_REGRESSION_TEST_F(partial_word, op_dirty_not_multiple_of_64)
 {
 	struct iod_dirty *d = &self->d;
 	struct iod_harvest_req r = {
@@ -423,7 +420,6 @@ TEST_F(partial_word, op_dirty_not_multiple_of_64)
 	char line[512];
 	int kfd;
 
-	TH_LOG(REGRESSION("79ea4a496ab5", "iommufd/selftest: Fix buffer read overrun in the dirty test"));
 	ASSERT_LE((variant->pages + 3) * d->leaf, d->len);
 	kfd = iod_kmsg_open();
 	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + 3 * d->leaf,
@@ -447,11 +443,13 @@ TEST_F(partial_word, op_dirty_not_multiple_of_64)
 		close(kfd);
 }
 
+IOD_REGRESSION(9560393b830b,
+	       "iommufd/selftest: Fix iommufd_test_dirty() to handle <u8 bitmaps",
+	       "6.11");
+
 /*
- * 9560393b830b iommufd/selftest: Fix iommufd_test_dirty() to handle <u8
- * bitmaps; ec61f820a2ff, 33335584eb78, ffa3c799ce15 and dceb5304d726,
- * the rest of that selftest series (6.11): bitmaps of fewer than 8 bits,
- * both ways (the page bitmap a device write is recorded from, and the
+ * With ec61f820a2ff, 33335584eb78, ffa3c799ce15 and dceb5304d726, the
+ * rest of that selftest series: bitmaps of fewer than 8 bits, both ways (the page bitmap a device write is recorded from, and the
  * harvested one).
  */
 FIXTURE(sub_byte) {
@@ -473,8 +471,7 @@ FIXTURE_TEARDOWN(sub_byte)
 	iod_dirty_teardown(&self->d);
 }
 
-/* 9560393b830b iommufd/selftest: Fix iommufd_test_dirty() to handle <u8 bitmaps (v6.11) */
-TEST_F(sub_byte, 9560393b830b_one_to_eight_bits)
+IOD_REGRESSION_TEST_F_OF(sub_byte, 9560393b830b, one_to_eight_bits)
 {
 	struct iod_dirty *d = &self->d;
 	struct iod_harvest_req r = {
@@ -482,7 +479,6 @@ TEST_F(sub_byte, 9560393b830b_one_to_eight_bits)
 	};
 	uint64_t n;
 
-	TH_LOG(REGRESSION("9560393b830b", "iommufd/selftest: Fix iommufd_test_dirty() to handle <u8 bitmaps"));
 	for (n = 1; n <= 8; n++) {
 		r.len = n * d->leaf;
 		/* n pages in one write: an n-bit page bitmap. */
@@ -499,9 +495,12 @@ TEST_F(sub_byte, 9560393b830b_one_to_eight_bits)
 	}
 }
 
+IOD_REGRESSION(dceb5304d726,
+	       "iommufd/selftest dirty bitmap series with ffa3c799ce15 (and 9560393b830b, ec61f820a2ff, 33335584eb78): the mock records from the walked IOVA as drivers do",
+	       "6.11");
+
 /*
- * dceb5304d726 / ffa3c799ce15 (selftest, 6.11): the mock records a dirty
- * huge page from the IOVA it walked, as drivers do, not from the page's
+ * With ffa3c799ce15, the mock records a dirty huge page from the IOVA it walked, as drivers do, not from the page's
  * head (which lies before the bitmap's first bit). Geometry: the harvest
  * starts in the middle of a huge leaf. What a correct kernel reports is
  * the contract: every page of the range that a dirty leaf covers, nothing
@@ -522,24 +521,18 @@ FIXTURE(mid_leaf) {
 };
 
 FIXTURE_VARIANT(mid_leaf) {
-	const char *case_id;	/* for known_bug.<case_id> */
+	const struct iod_regression *regression;
 	bool to_end;		/* the range ends at the first leaf's end */
 	bool first_dirty;	/* the leaf the range starts in */
 	bool next_dirty;	/* the leaf after it */
 };
 
-FIXTURE_VARIANT_ADD(mid_leaf, dceb5304d726_half_to_leaf_end) {
-	.case_id = "mid_leaf.dceb5304d726_half_to_leaf_end.start_inside_huge_leaf",
-	.to_end = true, .first_dirty = true,
-};
-FIXTURE_VARIANT_ADD(mid_leaf, dceb5304d726_half_one_leaf_long) {
-	.case_id = "mid_leaf.dceb5304d726_half_one_leaf_long.start_inside_huge_leaf",
-	.first_dirty = true, .next_dirty = true,
-};
-FIXTURE_VARIANT_ADD(mid_leaf, dceb5304d726_half_next_leaf_only) {
-	.case_id = "mid_leaf.dceb5304d726_half_next_leaf_only.start_inside_huge_leaf",
-	.next_dirty = true,
-};
+IOD_REGRESSION_VARIANT(mid_leaf, dceb5304d726, half_to_leaf_end,
+		       .to_end = true, .first_dirty = true);
+IOD_REGRESSION_VARIANT(mid_leaf, dceb5304d726, half_one_leaf_long,
+		       .first_dirty = true, .next_dirty = true);
+IOD_REGRESSION_VARIANT(mid_leaf, dceb5304d726, half_next_leaf_only,
+		       .next_dirty = true);
 
 FIXTURE_SETUP(mid_leaf)
 {
@@ -555,8 +548,7 @@ FIXTURE_TEARDOWN(mid_leaf)
 	iod_dirty_teardown(&self->d);
 }
 
-/* dceb5304d726, ffa3c799ce15 and the rest of the iommufd/selftest dirty bitmap series (v6.11) */
-TEST_F(mid_leaf, start_inside_huge_leaf)
+IOD_REGRESSION_TEST_F(mid_leaf, start_inside_huge_leaf)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t off = d->leaf / 2;
@@ -568,7 +560,6 @@ TEST_F(mid_leaf, start_inside_huge_leaf)
 	char rep[640];
 	int64_t w;
 
-	TH_LOG("regression of dceb5304d726 / ffa3c799ce15 (iommufd/selftest dirty bitmap series, with 9560393b830b, ec61f820a2ff, 33335584eb78): the mock records from the walked IOVA as drivers do");
 	ASSERT_TRUE(d->huge);
 	ASSERT_LE(2 * d->leaf, d->len);
 	if (variant->first_dirty)
@@ -580,7 +571,7 @@ TEST_F(mid_leaf, start_inside_huge_leaf)
 		TH_LOG("harvest [0x%llx, +0x%llx) from inside the leaf at 0x%llx: %s",
 		       (unsigned long long)r.iova, (unsigned long long)r.len,
 		       (unsigned long long)d->iova, rep);
-	IOD_XFAIL_IF_KNOWN_BUG(w != 0, variant->case_id);
+	IOD_XFAIL_IF_KNOWN_BUG(w != 0);
 	ASSERT_EQ(0, w);
 	/* The leaf the range starts in was cleared whole. */
 	iod_fp_clear(&d->fp, d->iova, d->leaf);

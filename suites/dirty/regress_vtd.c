@@ -3,8 +3,9 @@
  * Regression cases for fixed (and pending) Intel VT-d dirty-tracking bugs,
  * one geometry per commit: the capability without coherent page walks,
  * SSADE for devices behind a nested domain of a tracking parent, and PASID
- * attachment of such a nested domain. A case names its commit in its name
- * or variant and says "regression of <commit> <subject>".
+ * attachment of such a nested domain. Each fix is declared once
+ * (IOD_REGRESSION, lib/harness/regress.h); a case names its commit in its
+ * name or variant and logs "regression of <commit> <subject> (<release>)".
  *
  * The cases are complete and SKIP with what is missing on the target:
  * Intel VT-d, nesting of a dirty-tracking parent, a PCI device with PASID.
@@ -64,10 +65,11 @@ static int vtd_ecap(struct iod_target *t, uint64_t *ecap, uint64_t *caps,
 	return 0;
 }
 
+IOD_REGRESSION(57f55048e564,
+	       "iommu/vt-d: Disallow dirty tracking if incoherent page walk",
+	       "6.18-rc; in 6.12.y");
+
 /*
- * 57f55048e564 iommu/vt-d: Disallow dirty tracking if incoherent page walk
- * (6.18-rc; in 6.12.y)
- *
  * Dirty tracking was offered without ECAP.SMPWC (bit 48): the hardware
  * then faults on A/D updates. Geometry: ECAP.SLADS (45) set, SMPWC clear:
  * the capability must be 0 and HWPT_ALLOC(DIRTY_TRACKING) -EOPNOTSUPP.
@@ -86,22 +88,22 @@ FIXTURE_TEARDOWN(vtd_caps)
 	iod_target_close(&self->t);
 }
 
-/* 57f55048e564 iommu/vt-d: Disallow dirty tracking if incoherent page walk (v6.18-rc; 6.12.y) */
-TEST_F(vtd_caps, 57f55048e564_no_dirty_without_smpwc)
+IOD_REGRESSION_TEST_F_OF(vtd_caps, 57f55048e564, no_dirty_without_smpwc)
 {
 	uint64_t ecap = 0, caps = 0;
 	char why[256] = "";
 	int rc;
 
-	TH_LOG(REGRESSION("57f55048e564", "iommu/vt-d: Disallow dirty tracking if incoherent page walk"));
 	rc = vtd_ecap(&self->t, &ecap, &caps, NULL, why, sizeof(why));
 	if (rc == -EOPNOTSUPP)
-		SKIP(return, REGRESSION("57f55048e564", "iommu/vt-d: Disallow dirty tracking if incoherent page walk") ": %s", why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	if (!(ecap & VTD_ECAP_SLADS) || (ecap & VTD_ECAP_SMPWC))
-		SKIP(return, REGRESSION("57f55048e564", "iommu/vt-d: Disallow dirty tracking if incoherent page walk") ": needs ECAP.SLADS=1 with ECAP.SMPWC=0, this IOMMU has ECAP 0x%llx (SMTS=%d SLADS=%d SMPWC=%d)",
-		     (unsigned long long)ecap, !!(ecap & VTD_ECAP_SMTS),
-		     !!(ecap & VTD_ECAP_SLADS), !!(ecap & VTD_ECAP_SMPWC));
+		IOD_REGRESSION_SKIP("needs ECAP.SLADS=1 with ECAP.SMPWC=0, this IOMMU has ECAP 0x%llx (SMTS=%d SLADS=%d SMPWC=%d)",
+				    (unsigned long long)ecap,
+				    !!(ecap & VTD_ECAP_SMTS),
+				    !!(ecap & VTD_ECAP_SLADS),
+				    !!(ecap & VTD_ECAP_SMPWC));
 	EXPECT_EQ(0, caps & IOMMU_HW_CAP_DIRTY_TRACKING)
 		TH_LOG("IOMMU_HW_CAP_DIRTY_TRACKING is set without ECAP.SMPWC");
 	IOD_ASSERT_ERR(EOPNOTSUPP,
@@ -235,13 +237,18 @@ static int vtd_nesting_ready(struct iod_dirty *d, char *why, size_t wl)
 	return 0;
 }
 
+IOD_REGRESSION(f1e1610950ea,
+	       "iommu/vt-d: Add missing dirty tracking set for parent domain",
+	       "6.8-rc");
+IOD_REGRESSION(1f0198fce683,
+	       "iommu/vt-d: Set SSADE when attaching to a parent with dirty tracking",
+	       "6.8-rc");
+
 /*
- * f1e1610950ea iommu/vt-d: Add missing dirty tracking set for parent
- * domain (6.8-rc): enabling tracking on a nest parent did not set SSADE
- * for devices attached through its nested domains.
- * 1f0198fce683 iommu/vt-d: Set SSADE when attaching to a parent with
- * dirty tracking (6.8-rc): a device attached to a nested domain after the
- * parent's tracking was on did not get SSADE.
+ * f1e1610950ea: enabling tracking on a nest parent did not set SSADE for
+ * devices attached through its nested domains.
+ * 1f0198fce683: a device attached to a nested domain after the parent's
+ * tracking was on did not get SSADE.
  * Geometry: NEST_PARENT | DIRTY parent, VTD_S1 nested HWPT mapping the
  * buffer 1:1, the device on the nested HWPT, enable on the parent before
  * or after the attach, device writes, harvest the parent.
@@ -252,19 +259,14 @@ FIXTURE(vtd_nested) {
 };
 
 FIXTURE_VARIANT(vtd_nested) {
-	const char *what;
+	const struct iod_regression *regression;
 	bool enable_first;
 };
 
-#define F1E1 "f1e1610950ea iommu/vt-d: Add missing dirty tracking set for parent domain"
-#define R1F01 "1f0198fce683 iommu/vt-d: Set SSADE when attaching to a parent with dirty tracking"
-
-FIXTURE_VARIANT_ADD(vtd_nested, f1e1610950ea_enable_after_attach) {
-	.what = F1E1, .enable_first = false,
-};
-FIXTURE_VARIANT_ADD(vtd_nested, 1f0198fce683_attach_after_enable) {
-	.what = R1F01, .enable_first = true,
-};
+IOD_REGRESSION_VARIANT(vtd_nested, f1e1610950ea, enable_after_attach,
+		       .enable_first = false);
+IOD_REGRESSION_VARIANT(vtd_nested, 1f0198fce683, attach_after_enable,
+		       .enable_first = true);
 
 FIXTURE_SETUP(vtd_nested)
 {
@@ -282,9 +284,7 @@ FIXTURE_TEARDOWN(vtd_nested)
 	s1_free(&self->pt);
 }
 
-/* f1e1610950ea iommu/vt-d: Add missing dirty tracking set for parent domain (v6.8-rc) */
-/* 1f0198fce683 iommu/vt-d: Set SSADE when attaching to a parent with dirty tracking (v6.8-rc) */
-TEST_F(vtd_nested, nested_device_writes_reported)
+IOD_REGRESSION_TEST_F(vtd_nested, nested_device_writes_reported)
 {
 	struct iod_dirty *d = &self->d;
 	uint32_t parent, nested;
@@ -292,10 +292,9 @@ TEST_F(vtd_nested, nested_device_writes_reported)
 	char why[384] = "";
 	int rc;
 
-	TH_LOG("regression of %s", variant->what);
 	rc = vtd_nesting_ready(d, why, sizeof(why));
 	if (rc == -EOPNOTSUPP)
-		SKIP(return, "regression of %s: %s", variant->what, why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
 				    IOMMU_HWPT_ALLOC_NEST_PARENT |
@@ -317,9 +316,12 @@ TEST_F(vtd_nested, nested_device_writes_reported)
 	IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
 }
 
+IOD_REGRESSION(pending,
+	       "iommu/vt-d: Block PASID attachment to nested domain with dirty tracking",
+	       "v2 March 2026, not merged");
+
 /*
- * "iommu/vt-d: Block PASID attachment to nested domain with dirty
- * tracking" (v2, March 2026, pending): a nested domain whose parent tracks
+ * A nested domain whose parent tracks
  * dirty pages must not be attached to a PASID, whose entry would not get
  * SSADE. Geometry: parent tracking on, nested HWPT attached to PASID 1 of
  * the device: -EINVAL on fixed kernels.
@@ -378,10 +380,7 @@ FIXTURE_TEARDOWN(vtd_pasid)
 	s1_free(&self->pt);
 }
 
-#define PASID_FIX "\"iommu/vt-d: Block PASID attachment to nested domain with dirty tracking\" (pending)"
-
-/* iommu/vt-d: Block PASID attachment to nested domain with dirty tracking (v2 March 2026, not merged) */
-TEST_F(vtd_pasid, pending_block_pasid_nested_dirty)
+IOD_REGRESSION_TEST_F_OF(vtd_pasid, pending, block_pasid_nested_dirty)
 {
 	struct iod_dirty *d = &self->d;
 	uint32_t parent, nested, plain;
@@ -390,26 +389,23 @@ TEST_F(vtd_pasid, pending_block_pasid_nested_dirty)
 	char why[384] = "";
 	int rc;
 
-	TH_LOG("regression of %s", PASID_FIX);
 	rc = vtd_nesting_ready(d, why, sizeof(why));
 	if (rc == -EOPNOTSUPP)
-		SKIP(return, "regression of %s: %s", PASID_FIX, why);
+		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	if (d->t.mock)
-		SKIP(return, "regression of %s: needs a PCI device through VFIO, the profile's device is a mock device",
-		     PASID_FIX);
+		IOD_REGRESSION_SKIP("needs a PCI device through VFIO, the profile's device is a mock device");
 	ASSERT_EQ(0, vtd_ecap(&d->t, &ecap, NULL, &pasid_log2, why,
 			      sizeof(why))) TH_LOG("%s", why);
 	if (!pasid_log2)
-		SKIP(return, "regression of %s: the device has no PASID capability (GET_HW_INFO out_max_pasid_log2 = 0)",
-		     PASID_FIX);
+		IOD_REGRESSION_SKIP("the device has no PASID capability (GET_HW_INFO out_max_pasid_log2 = 0)");
 	/* Can this kernel attach a PASID at all? */
 	ASSERT_EQ(0, iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id, 0,
 				    &plain));
 	rc = pasid_attach(&d->t, 1, plain);
 	if (rc)
-		SKIP(return, "regression of %s: attaching a plain HWPT to PASID 1 fails (%s): no PASID attach through the VFIO cdev (6.15+ uAPI)",
-		     PASID_FIX, iod_errno_name(-rc));
+		IOD_REGRESSION_SKIP("attaching a plain HWPT to PASID 1 fails (%s): no PASID attach through the VFIO cdev (6.15+ uAPI)",
+				    iod_errno_name(-rc));
 	ASSERT_EQ(0, pasid_detach(&d->t, 1));
 
 	ASSERT_EQ(0, iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
@@ -421,8 +417,7 @@ TEST_F(vtd_pasid, pending_block_pasid_nested_dirty)
 	rc = pasid_attach(&d->t, 1, nested);
 	if (!rc)
 		pasid_detach(&d->t, 1);
-	IOD_XFAIL_IF_KNOWN_BUG(rc == 0,
-			       "vtd_pasid.pending_block_pasid_nested_dirty");
+	IOD_XFAIL_IF_KNOWN_BUG(rc == 0);
 	IOD_ASSERT_ERR(EINVAL, rc);
 }
 

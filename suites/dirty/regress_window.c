@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Regression cases for fixed kernel bugs at the edge of a bitmap window,
- * one geometry per fixing commit. A case names its commit in its variant
- * and says "regression of <commit> <subject>".
+ * one geometry per fixing commit. Each fix is declared once
+ * (IOD_REGRESSION, lib/harness/regress.h); a case names its commit in its
+ * variant and logs "regression of <commit> <subject> (<release>)".
  *
  * Bitmap windows: the kernel pins at most 512 pages of user bitmap at a
  * time (2 MiB with 4 KiB pages), i.e. 16 Mi bits. At a harvest page size
@@ -26,19 +27,26 @@
 #include "harness/span.h"
 #include "util.h"
 
+IOD_REGRESSION(a4ab7dedaee0,
+	       "iommufd/iova_bitmap: Bounds check mapped::pages access",
+	       "6.8-rc6");
+IOD_REGRESSION(2780025e01e2,
+	       "iommufd/iova_bitmap: Handle recording beyond the mapped pages",
+	       "6.8-rc6");
+IOD_REGRESSION(792583656f55,
+	       "iommufd/iova_bitmap: Check iova_bitmap_done() after set ahead",
+	       "6.11");
+
 /*
  * Bitmap window edges. The first window is 512 pinned pages from the
  * bitmap's start; a span starts `prefix` bytes before a leaf-aligned base,
  * so with a page-aligned bitmap the edge falls `prefix` bytes before the
  * end of a leaf. The leaf across the edge is dirty.
  *
- * a4ab7dedaee0 iommufd/iova_bitmap: Bounds check mapped::pages access
- * (6.8-rc6): the bits past the edge were written through pages[] beyond
- * the pinned pages.
- * 2780025e01e2 iommufd/iova_bitmap: Handle recording beyond the mapped
- * pages (6.8-rc6): the bits past the edge were dropped.
- * 792583656f55 iommufd/iova_bitmap: Check iova_bitmap_done() after set
- * ahead (6.11): the leaf across the edge is the last one of the range and
+ * a4ab7dedaee0: the bits past the edge were written through pages[]
+ * beyond the pinned pages.
+ * 2780025e01e2: the bits past the edge were dropped.
+ * 792583656f55: the leaf across the edge is the last one of the range and
  * the bitmap ends on a page boundary at the end of its mapping; after
  * recording the rest of the leaf, nothing more may be pinned.
  */
@@ -48,31 +56,23 @@ FIXTURE(window_edge) {
 };
 
 FIXTURE_VARIANT(window_edge) {
-	const char *what;	/* "<commit> <subject>" */
+	const struct iod_regression *regression;
 	uint64_t page_size;
 	uint64_t prefix;	/* 0: half a huge leaf */
 	bool at_end;		/* the crossing leaf ends the range */
 };
 
-#define A4AB "a4ab7dedaee0 iommufd/iova_bitmap: Bounds check mapped::pages access"
-#define R2780 "2780025e01e2 iommufd/iova_bitmap: Handle recording beyond the mapped pages"
-#define R7925 "792583656f55 iommufd/iova_bitmap: Check iova_bitmap_done() after set ahead"
-
 /* 512 KiB of the leaf (64 KiB of bitmap, 16 pages) past the pinned pages. */
-FIXTURE_VARIANT_ADD(window_edge, a4ab7dedaee0_ps1) {
-	.what = A4AB, .page_size = 1, .prefix = 512 * K,
-};
+IOD_REGRESSION_VARIANT(window_edge, a4ab7dedaee0, ps1,
+		       .page_size = 1, .prefix = 512 * K);
 /* 16 KiB of the leaf past the edge, one more leaf after it. */
-FIXTURE_VARIANT_ADD(window_edge, 2780025e01e2_ps1) {
-	.what = R2780, .page_size = 1, .prefix = 16 * K,
-};
+IOD_REGRESSION_VARIANT(window_edge, 2780025e01e2, ps1,
+		       .page_size = 1, .prefix = 16 * K);
 /* The 64 GiB window of a 4 KiB bitmap, half a huge leaf past the edge. */
-FIXTURE_VARIANT_ADD(window_edge, 2780025e01e2_ps4k) {
-	.what = R2780, .page_size = 4096, .prefix = 0,
-};
-FIXTURE_VARIANT_ADD(window_edge, 792583656f55_ps1_at_end) {
-	.what = R7925, .page_size = 1, .prefix = 16 * K, .at_end = true,
-};
+IOD_REGRESSION_VARIANT(window_edge, 2780025e01e2, ps4k,
+		       .page_size = 4096, .prefix = 0);
+IOD_REGRESSION_VARIANT(window_edge, 792583656f55, ps1_at_end,
+		       .page_size = 1, .prefix = 16 * K, .at_end = true);
 
 FIXTURE_SETUP(window_edge)
 {
@@ -88,10 +88,7 @@ FIXTURE_TEARDOWN(window_edge)
 	iod_dirty_teardown(&self->d);
 }
 
-/* a4ab7dedaee0 iommufd/iova_bitmap: Bounds check mapped::pages access (v6.8-rc6) */
-/* 2780025e01e2 iommufd/iova_bitmap: Handle recording beyond the mapped pages (v6.8-rc6) */
-/* 792583656f55 iommufd/iova_bitmap: Check iova_bitmap_done() after set ahead (v6.11) */
-TEST_F(window_edge, leaf_across_edge)
+IOD_REGRESSION_TEST_F(window_edge, leaf_across_edge)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t ps = variant->page_size, leaf = d->leaf;
@@ -102,7 +99,6 @@ TEST_F(window_edge, leaf_across_edge)
 	char why[384] = "";
 	int rc, iter;
 
-	TH_LOG("regression of %s", variant->what);
 	ASSERT_TRUE(d->huge);
 	ASSERT_EQ(0, prefix % d->base_leaf);
 	/*
@@ -133,12 +129,12 @@ TEST_F(window_edge, leaf_across_edge)
 	rc = iod_span_build(d, &self->sp, prefix, len - prefix, hot, 3, why,
 			    sizeof(why));
 	if (rc == -ENOSPC)
-		SKIP(return, "regression of %s: the bitmap window at page size %llu covers %llu MiB of IOVA; %s",
-		     variant->what, (unsigned long long)ps,
-		     (unsigned long long)(window / M), why);
+		IOD_REGRESSION_SKIP("the bitmap window at page size %llu covers %llu MiB of IOVA; %s",
+				    (unsigned long long)ps,
+				    (unsigned long long)(window / M), why);
 	if (rc == -ENOMEM)
-		SKIP(return, "regression of %s: cannot pin %llu MiB of IOVA mappings: %s",
-		     variant->what, (unsigned long long)(len / M), why);
+		IOD_REGRESSION_SKIP("cannot pin %llu MiB of IOVA mappings: %s",
+				    (unsigned long long)(len / M), why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	TH_LOG("range [0x%llx, +0x%llx), first window edge at 0x%llx inside the leaf at 0x%llx",
 	       (unsigned long long)self->sp.start, (unsigned long long)len,

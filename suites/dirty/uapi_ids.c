@@ -20,7 +20,7 @@
 #define BOGUS_ID 0x7fffffffu
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-IOD_UAPI_FIXTURE(uapi);
+IOD_UAPI_FIXTURE(uapi_ids);
 
 
 /*
@@ -29,7 +29,7 @@ IOD_UAPI_FIXTURE(uapi);
  * device, the mock device object) with otherwise invalid arguments show
  * which check comes first.
  */
-TEST_F(uapi, check_order)
+TEST_F(uapi_ids, check_order)
 {
 	uint32_t ids[] = { BOGUS_ID, self->d.t.ioas_id, self->d.t.dev_id,
 			   self->d.t.md.stdev_id };
@@ -93,7 +93,7 @@ TEST_F(uapi, check_order)
 }
 
 /* Ids are per iommufd: the dirty HWPT's id in another iommufd is ENOENT. */
-TEST_F(uapi, id_of_other_iommufd)
+TEST_F(uapi_ids, id_of_other_iommufd)
 {
 	uint64_t bm[4] = { 0 };
 	int fd2 = iod_iommufd_open();
@@ -123,7 +123,7 @@ TEST_F(uapi, id_of_other_iommufd)
  * parent tracks (NEST_PARENT | DIRTY_TRACKING). The parent still works.
  * Needs the mock's selftest nested data type.
  */
-TEST_F(uapi, nested_hwpt_id)
+TEST_F(uapi_ids, nested_hwpt_id)
 {
 	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
 	struct iommu_hwpt_alloc na = {

@@ -15,7 +15,7 @@
 #include "harness/uapi_bench.h"
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-IOD_UAPI_FIXTURE(uapi);
+IOD_UAPI_FIXTURE(uapi_null_data);
 
 /* The profile's outcome for a bitmap the kernel cannot write. */
 static const char *unpinnable(void)
@@ -37,7 +37,7 @@ static int unpinnable_errno(const char *how)
  * rc 0, no splat, and the dirty state is cleared all the same (the next
  * harvest is empty).
  */
-TEST_F(uapi, null_data)
+TEST_F(uapi_null_data, null_data)
 {
 	const char *how = unpinnable();
 
@@ -61,7 +61,7 @@ TEST_F(uapi, null_data)
  * GET with data = NULL and NO_CLEAR: "dropped" gives rc 0 and the dirty
  * state stays, so the next harvest reports every write.
  */
-TEST_F(uapi, null_data_no_clear)
+TEST_F(uapi_null_data, null_data_no_clear)
 {
 	const char *how = unpinnable();
 
@@ -82,7 +82,7 @@ TEST_F(uapi, null_data_no_clear)
  * GET with data = NULL over a clean range: nothing to record, so
  * "dropped" (lazy pinning) never touches the pointer: rc 0.
  */
-TEST_F(uapi, null_data_clean)
+TEST_F(uapi_null_data, null_data_clean)
 {
 	const char *how = unpinnable();
 

@@ -17,7 +17,7 @@
 #include "util.h"
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
-IOD_UAPI_FIXTURE(uapi);
+IOD_UAPI_FIXTURE(uapi_range);
 
 /* One GET that must fail with `err`, leaving the bitmap untouched. */
 struct bad_range {
@@ -61,7 +61,7 @@ static int run_bad(struct iod_dirty *d, const struct bad_range *r,
 } while (0)
 
 /* GET: length 0 is EINVAL, checked before the wrap and alignment rules. */
-TEST_F(uapi, get_length_zero)
+TEST_F(uapi_range, get_length_zero)
 {
 	const struct bad_range t[] = {
 		{ 0, 0, 2048, true, EINVAL, "buffer start" },
@@ -74,7 +74,7 @@ TEST_F(uapi, get_length_zero)
 }
 
 /* GET: iova + length - 1 past U64_MAX is EOVERFLOW, before alignment. */
-TEST_F(uapi, get_wrap)
+TEST_F(uapi_range, get_wrap)
 {
 	const struct bad_range t[] = {
 		{ 0, UINT64_MAX, 2048, true, EOVERFLOW,
@@ -108,7 +108,7 @@ static uint64_t ioas_alignment(struct iod_dirty *d)
  * GET: a range ending exactly at 2^64 does not wrap. It is valid and maps
  * nothing: rc 0, no bit set, nothing cleared.
  */
-TEST_F(uapi, get_ends_at_top)
+TEST_F(uapi_range, get_ends_at_top)
 {
 	uint64_t a = ioas_alignment(&self->d);
 	const uint64_t lens[] = { a, 2 * a, 1ull << 20, 1ull << 32 };
@@ -137,7 +137,7 @@ TEST_F(uapi, get_ends_at_top)
  * passes the page_size rule for any iova, so only the IOAS rule can fail.
  * Aligned to the IOAS but no more is accepted.
  */
-TEST_F(uapi, get_iova_unaligned_to_ioas)
+TEST_F(uapi_range, get_iova_unaligned_to_ioas)
 {
 	uint64_t a = ioas_alignment(&self->d);
 	struct iod_bitmap_buf b;
@@ -173,7 +173,7 @@ TEST_F(uapi, get_iova_unaligned_to_ioas)
 }
 
 /* GET: iova + length not aligned to the IOAS alignment is EINVAL. */
-TEST_F(uapi, get_length_unaligned_to_ioas)
+TEST_F(uapi_range, get_length_unaligned_to_ioas)
 {
 	uint64_t a = ioas_alignment(&self->d);
 
@@ -195,7 +195,7 @@ TEST_F(uapi, get_length_unaligned_to_ioas)
  * GET: iova aligned to the IOAS but not to page_size is EINVAL; aligned to
  * both is accepted.
  */
-TEST_F(uapi, get_iova_unaligned_to_page_size)
+TEST_F(uapi_range, get_iova_unaligned_to_page_size)
 {
 	uint64_t a = ioas_alignment(&self->d);
 	struct iod_bitmap_buf b;
@@ -228,7 +228,7 @@ TEST_F(uapi, get_iova_unaligned_to_page_size)
 }
 
 /* GET: iova + length aligned to the IOAS but not to page_size is EINVAL. */
-TEST_F(uapi, get_length_unaligned_to_page_size)
+TEST_F(uapi_range, get_length_unaligned_to_page_size)
 {
 	uint64_t a = ioas_alignment(&self->d);
 
@@ -248,7 +248,7 @@ TEST_F(uapi, get_length_unaligned_to_page_size)
 }
 
 /* GET: page_size 0 is EINVAL (after the range rules pass). */
-TEST_F(uapi, get_page_size_zero)
+TEST_F(uapi_range, get_page_size_zero)
 {
 	const struct bad_range t[] = {
 		{ 0, IOD_UAPI_BUF_LEN, 0, true, EINVAL, "whole buffer" },

@@ -29,12 +29,12 @@ static bool off_observable(void)
 
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
 
-FIXTURE(uapi) {
+FIXTURE(uapi_size_flags) {
 	struct iod_dirty d;
 	uint8_t raw[RAW_LEN];
 };
 
-FIXTURE_SETUP(uapi)
+FIXTURE_SETUP(uapi_size_flags)
 {
 	struct iod_dirty_opts o = {
 		.buf_len = IOD_UAPI_BUF_LEN, .enable = true,
@@ -43,13 +43,13 @@ FIXTURE_SETUP(uapi)
 	IOD_DIRTY_SETUP(&self->d, &o);
 }
 
-FIXTURE_TEARDOWN(uapi)
+FIXTURE_TEARDOWN(uapi_size_flags)
 {
 	iod_dirty_teardown(&self->d);
 }
 
 /* SET: an argument shorter than 16 bytes is EINVAL and does nothing. */
-TEST_F(uapi, set_size_short)
+TEST_F(uapi_size_flags, set_size_short)
 {
 	static const uint32_t sizes[] = { 0, 4, 8, 12, 15 };
 	struct iommu_hwpt_set_dirty_tracking *cmd = (void *)self->raw;
@@ -67,7 +67,7 @@ TEST_F(uapi, set_size_short)
 }
 
 /* SET: a longer argument whose extra bytes are zero is accepted. */
-TEST_F(uapi, set_size_long_zero_tail)
+TEST_F(uapi_size_flags, set_size_long_zero_tail)
 {
 	static const uint32_t sizes[] = { 17, 24, 64, RAW_LEN };
 	struct iommu_hwpt_set_dirty_tracking *cmd = (void *)self->raw;
@@ -91,7 +91,7 @@ TEST_F(uapi, set_size_long_zero_tail)
 }
 
 /* SET: a non-zero byte past the known struct is E2BIG and does nothing. */
-TEST_F(uapi, set_size_long_nonzero_tail)
+TEST_F(uapi_size_flags, set_size_long_nonzero_tail)
 {
 	static const uint32_t pos[][2] = {	/* size, non-zero byte */
 		{ 17, 16 }, { 24, 16 }, { 24, 23 }, { 64, 40 },
@@ -113,7 +113,7 @@ TEST_F(uapi, set_size_long_nonzero_tail)
 }
 
 /* SET: every flag bit but ENABLE is EOPNOTSUPP, alone or with ENABLE. */
-TEST_F(uapi, set_unknown_flag_bits)
+TEST_F(uapi_size_flags, set_unknown_flag_bits)
 {
 	unsigned int bit;
 
@@ -138,7 +138,7 @@ TEST_F(uapi, set_unknown_flag_bits)
 }
 
 /* SET: a non-zero __reserved is ignored or rejected as the profile says. */
-TEST_F(uapi, set_reserved)
+TEST_F(uapi_size_flags, set_reserved)
 {
 	static const uint32_t vals[] = { 1, 0x80000000u, 0xffffffffu };
 	const char *how = iod_profile_enum(iod_env.profile,
@@ -176,7 +176,7 @@ TEST_F(uapi, set_reserved)
 }
 
 /* GET: an argument shorter than 48 bytes is EINVAL and clears nothing. */
-TEST_F(uapi, get_size_short)
+TEST_F(uapi_size_flags, get_size_short)
 {
 	static const uint32_t sizes[] = { 0, 8, 16, 32, 40, 44, 47 };
 	uint8_t bm[IOD_UAPI_BUF_LEN / 2048 / 8 + 8];
@@ -196,7 +196,7 @@ TEST_F(uapi, get_size_short)
 }
 
 /* GET: a longer argument whose extra bytes are zero harvests normally. */
-TEST_F(uapi, get_size_long_zero_tail)
+TEST_F(uapi_size_flags, get_size_long_zero_tail)
 {
 	static const uint32_t sizes[] = { 49, 56, 64, RAW_LEN };
 	struct iod_bitmap_buf b;
@@ -229,7 +229,7 @@ TEST_F(uapi, get_size_long_zero_tail)
 }
 
 /* GET: a non-zero byte past the known struct is E2BIG and clears nothing. */
-TEST_F(uapi, get_size_long_nonzero_tail)
+TEST_F(uapi_size_flags, get_size_long_nonzero_tail)
 {
 	static const uint32_t pos[][2] = {	/* size, non-zero byte */
 		{ 49, 48 }, { 56, 48 }, { 56, 55 }, { 64, 60 },
@@ -259,7 +259,7 @@ TEST_F(uapi, get_size_long_nonzero_tail)
 }
 
 /* GET: every flag bit but NO_CLEAR is EOPNOTSUPP, alone or with NO_CLEAR. */
-TEST_F(uapi, get_unknown_flag_bits)
+TEST_F(uapi_size_flags, get_unknown_flag_bits)
 {
 	struct iod_bitmap_buf b;
 	unsigned int bit;
@@ -288,7 +288,7 @@ TEST_F(uapi, get_unknown_flag_bits)
 }
 
 /* GET: a non-zero __reserved is EOPNOTSUPP and clears nothing. */
-TEST_F(uapi, get_reserved)
+TEST_F(uapi_size_flags, get_reserved)
 {
 	static const uint32_t vals[] = { 1, 0x80000000u, 0xffffffffu };
 	struct iod_bitmap_buf b;
