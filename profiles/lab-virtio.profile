@@ -113,5 +113,5 @@ vfio.compat.unmap_dirty = EINVAL
 # IODIRTY_GUARD_PAGES=1 (runners/lab/flavours/virtio.conf) so the dirty
 # bench owns the page below each of its pages: below the first one, its
 # last one, where the byte from the unmapped page is then always seen.
-lab_defect.e2e.whole_pages_land = QEMU 7.2 virtio-iommu: a DMA starting at an IOVA page's last byte (a 4096-byte edu write ends with one) may be translated through the next page's mapping, its byte written below that page's physical page
-lab_defect.e2e.unmapped_write_blocked = QEMU 7.2 virtio-iommu: a DMA starting at the last byte of an unmapped IOVA page is translated through the next page's mapping, not blocked; its byte lands below that page's physical page (the bench's last page)
+lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu: a DMA starting at an IOVA page's last byte (a 4096-byte edu write ends with one) may be translated through the next page's mapping, its byte written below that page's physical page
+lab_defect.e2e.unmapped_write_blocked.edu = QEMU 7.2 virtio-iommu: a DMA starting at the last byte of an unmapped IOVA page is translated through the next page's mapping, not blocked; its byte lands below that page's physical page (the bench's last page)

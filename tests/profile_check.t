@@ -69,4 +69,21 @@ like($err, qr/\Q$typo:$line: known_bug.huge.mid_leaf_bit_stay_in_bitmap\E names 
 like($err, qr/closest case id is huge\.mid_leaf_bits_stay_in_bitmap$/m,
      'the error names the closest case id');
 
+# A key keyed to a device: valid for a program that runs once per engine
+# and a device an engine drives, refused otherwise.
+for my $case (['lab_defect.e2e.whole_pages_land.edu', 0, 'an e2e case keyed to edu'],
+	      ['lab_defect.e2e.whole_pages_land.dsa', 1, 'an e2e case keyed to a device no engine drives'],
+	      ['lab_defect.huge.mid_leaf_bits_stay_in_bitmap.edu', 1, 'a case of a program that runs once keyed to a device']) {
+	my ($key, $want, $what) = @$case;
+	my $dir = "$tmp/dev$want" . length($key);
+	mkdir($dir) or die "$dir: $!";
+	my $p = "$dir/mock.profile";
+	open(my $o, '>', $p) or die "$p: $!";
+	print $o grep { !/^(known_bug|lab_defect)\./ } @lines;
+	print $o "$key = a defect for the check\n";
+	close($o) or die "$p: $!";
+	my ($r, $e) = check($p);
+	is($r, $want, ($want ? 'refused: ' : 'accepted: ') . $what) or diag($e);
+}
+
 done_testing();

@@ -89,6 +89,21 @@ static void list_engines(char *argv0)
 	exit(0);
 }
 
+/* Answer --engine-devices (see engine.h). */
+static void list_devices(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; iod_runs_per_engine && i < ARRAY_SIZE(engines); i++) {
+		for (j = 0; j < i; j++)
+			if (!strcmp(engines[j]->device, engines[i]->device))
+				break;
+		if (j == i)
+			printf("%s\n", engines[i]->device);
+	}
+	exit(0);
+}
+
 void iod_engine_take_arg(int *argc, char **argv)
 {
 	bool list = false;
@@ -103,12 +118,24 @@ void iod_engine_take_arg(int *argc, char **argv)
 			list = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--engine-devices"))
+			list_devices();
 		argv[j++] = argv[i];
 	}
 	argv[j] = NULL;
 	*argc = j;
 	if (list)
 		list_engines(argv[0]);
+}
+
+const char *iod_engine_device(void)
+{
+	const struct iod_engine_ops *ops;
+
+	if (!iod_runs_per_engine)
+		return NULL;
+	ops = iod_engine_find(iod_engine_name());
+	return ops ? ops->device : NULL;
 }
 
 const char *iod_engine_name(void)

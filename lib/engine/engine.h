@@ -101,9 +101,19 @@ const char *iod_engine_name(void);
  * IODIRTY_ENGINE=ENGINE). Nothing unless the program says
  * IOD_RUNS_PER_ENGINE; else the engine the run asks for by name if it
  * does, else every engine whose device this environment has, in the order
- * engine.c lists them.
+ * engine.c lists them. Answer "--engine-devices" and exit: in a program
+ * that runs once per engine, the devices of every registered engine, one
+ * a line, each once (a profile may key a case of such a program to one
+ * device: "<case id>.<device>"); nothing in any other program.
  */
 void iod_engine_take_arg(int *argc, char **argv);
+
+/*
+ * In a program that runs once per engine: the device the run's engine
+ * drives (its case ids may be keyed "<case id>.<device>" in a profile).
+ * NULL in any other program, or when the engine is unknown.
+ */
+const char *iod_engine_device(void);
 
 /*
  * At file scope in a program that runs once per engine (see

@@ -83,7 +83,9 @@ static inline const char *iod_case_id(char *id, size_t len,
 /*
  * The profile entry (prefix "known_bug." or "lab_defect.") for a case: the
  * one for its id, else the one for "fixture.test", which stands for the
- * test in every variant. The key matched goes to @key.
+ * test in every variant. In a program that runs once per engine, an entry
+ * keyed to the run's device ("<id>.<device>", "fixture.test.<device>")
+ * comes first. The key matched goes to @key.
  */
 static inline const char *iod_case_entry(const char *(*get)(
 						const struct iod_profile *,
@@ -92,13 +94,27 @@ static inline const char *iod_case_entry(const char *(*get)(
 					 const void *variant_data,
 					 char *key, size_t len)
 {
-	const char *e = get(iod_env.profile,
-			    iod_case_id(key, len, m, variant_data));
+	const char *dev = iod_engine_device();
+	const char *e;
+	size_t n;
+	int pass;
 
-	if (e)
-		return e;
-	snprintf(key, len, "%s.%s", m->fixture->name, m->name);
-	return get(iod_env.profile, key);
+	for (pass = dev ? 0 : 1; pass < 2; pass++) {
+		iod_case_id(key, len, m, variant_data);
+		n = strlen(key);
+		if (!pass)
+			snprintf(key + n, len - n, ".%s", dev);
+		e = get(iod_env.profile, key);
+		if (e)
+			return e;
+		n = snprintf(key, len, "%s.%s", m->fixture->name, m->name);
+		if (!pass && n < len)
+			snprintf(key + n, len - n, ".%s", dev);
+		e = get(iod_env.profile, key);
+		if (e)
+			return e;
+	}
+	return NULL;
 }
 
 /*

@@ -175,8 +175,12 @@ oom:
 	return -1;
 }
 
-/* PROGRAM -l: the listing (on stderr) into a malloc'd string, or NULL. */
-static char *run_list(const char *program, char *err, size_t errlen)
+/*
+ * PROGRAM ARG: what it prints on `fd` (1 or 2) into a malloc'd string,
+ * or NULL.
+ */
+static char *run_capture(const char *program, const char *arg, int fd,
+			 char *err, size_t errlen)
 {
 	char *out = NULL, *grown;
 	size_t len = 0, cap = 0;
@@ -198,10 +202,10 @@ static char *run_list(const char *program, char *err, size_t errlen)
 	if (!pid) {
 		devnull = open("/dev/null", O_RDWR);
 		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(fds[1], 2);
+		dup2(devnull, 3 - fd);
+		dup2(fds[1], fd);
 		close(fds[0]);
-		execl(program, program, "-l", (char *)NULL);
+		execl(program, program, arg, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -224,12 +228,46 @@ static char *run_list(const char *program, char *err, size_t errlen)
 	waitpid(pid, &status, 0);
 	if (out)
 		out[len] = '\0';
-	if (!out || strncmp(out, "# FIXTURE", 9)) {
+	else
+		snprintf(err, errlen, "out of memory");
+	return out;
+}
+
+/* PROGRAM -l: the listing (on stderr) into a malloc'd string, or NULL. */
+static char *run_list(const char *program, char *err, size_t errlen)
+{
+	char *out = run_capture(program, "-l", 2, err, errlen);
+
+	if (out && strncmp(out, "# FIXTURE", 9)) {
 		snprintf(err, errlen, "'%s -l' printed no test list", program);
 		free(out);
 		return NULL;
 	}
 	return out;
+}
+
+int iod_cases_add_devices(struct iod_cases *c, size_t from,
+			  const char *devices, char *err, size_t errlen)
+{
+	const char *dev = devices, *nl;
+	size_t i, to = c->n;
+	char name[64];
+
+	for (; *dev; dev = *nl ? nl + 1 : nl) {
+		nl = strchr(dev, '\n');
+		if (!nl)
+			nl = dev + strlen(dev);
+		if (nl == dev || (size_t)(nl - dev) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(nl - dev), dev);
+		for (i = from; i < to; i++)
+			if (push(&c->ids, &c->n, &c->cap,
+				 join(c->ids[i], name, NULL))) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+	}
+	return 0;
 }
 
 /* nftw() takes no context: the walk's state. */
@@ -242,6 +280,7 @@ static struct {
 static int visit(const char *path, const struct stat *st, int type,
 		 struct FTW *ftw)
 {
+	size_t from = walk.c->n;
 	char *text;
 	int rc;
 
@@ -252,6 +291,14 @@ static int visit(const char *path, const struct stat *st, int type,
 	if (!text)
 		return 1;
 	rc = iod_cases_parse_list(walk.c, path, text, walk.err, walk.errlen);
+	free(text);
+	if (rc)
+		return 1;
+	/* A program that runs once per engine: its ids keyed to a device. */
+	text = run_capture(path, "--engine-devices", 1, walk.err, walk.errlen);
+	if (!text)
+		return 1;
+	rc = iod_cases_add_devices(walk.c, from, text, walk.err, walk.errlen);
 	free(text);
 	return rc ? 1 : 0;
 }

@@ -8,7 +8,9 @@
  * "fixture.test" for a fixture without variants. For a fixture with
  * variants, "fixture.test" names the test in every variant and is a valid
  * key too. A fixture name must belong to one program only, or its keys
- * would be ambiguous.
+ * would be ambiguous. A program that runs once per engine also accepts
+ * "<id>.<device>" for every device an engine drives: an entry for that
+ * device's runs only.
  */
 #ifndef IODIRTY_PROFILE_CASES_H
 #define IODIRTY_PROFILE_CASES_H
@@ -32,7 +34,16 @@ int iod_cases_parse_list(struct iod_cases *c, const char *program,
 			 const char *text, char *err, size_t errlen);
 
 /*
- * Run every executable file under @dir with -l and add its cases.
+ * For a program that runs once per engine: add "<id>.<device>" for every
+ * id added since index @from and every device of @devices (its
+ * `--engine-devices` output, one a line). Returns 0, or -1 with @err.
+ */
+int iod_cases_add_devices(struct iod_cases *c, size_t from,
+			  const char *devices, char *err, size_t errlen);
+
+/*
+ * Run every executable file under @dir with -l and add its cases (and,
+ * for a program that runs once per engine, those keyed to a device).
  * Returns 0, or -1 with the reason in @err.
  */
 int iod_cases_load(struct iod_cases *c, const char *dir, char *err,

@@ -100,6 +100,27 @@ TEST_F(cases, fixture_of_two_programs)
 		     self->err);
 }
 
+/* A program that runs once per engine: its ids keyed to each device. */
+TEST_F(cases, keyed_to_devices)
+{
+	size_t n = self->c.n;
+
+	ASSERT_EQ(0, iod_cases_add_devices(&self->c, n - 1, "edu\nnvme\n",
+					   self->err, sizeof(self->err)));
+	EXPECT_EQ(n + 2, self->c.n);
+	EXPECT_TRUE(iod_cases_has(&self->c,
+				  "sub_byte.9560393b830b_one_to_eight_bits.edu"));
+	EXPECT_TRUE(iod_cases_has(&self->c,
+				  "sub_byte.9560393b830b_one_to_eight_bits.nvme"));
+	EXPECT_FALSE(iod_cases_has(&self->c,
+				   "sub_byte.9560393b830b_one_to_eight_bits.dsa"));
+	/* Only the ids from `from` on; nothing for an empty answer. */
+	EXPECT_FALSE(iod_cases_has(&self->c, "small_bitmap.tail_reported.edu"));
+	ASSERT_EQ(0, iod_cases_add_devices(&self->c, 0, "", self->err,
+					   sizeof(self->err)));
+	EXPECT_EQ(n + 2, self->c.n);
+}
+
 TEST(closest_of_nothing)
 {
 	struct iod_cases c = { 0 };
