@@ -43,9 +43,7 @@ static int run_bad(struct iod_dirty *d, const struct bad_range *r,
 #define RUN_BAD(d, table) do { \
 	struct iod_bitmap_buf __b; \
 	unsigned int __i; \
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&__b, IOD_UAPI_BUF_LEN / 2048 / 8, \
-					  0, 0)); \
-	ASSERT_EQ(0, iod_uapi_dirty_some(d)); \
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap((d), &__b)); \
 	for (__i = 0; __i < sizeof(table) / sizeof(table[0]); __i++) { \
 		const struct bad_range *__r = &(table)[__i]; \
 		TH_LOG("%s: iova %s0x%llx length 0x%llx page_size 0x%llx", \

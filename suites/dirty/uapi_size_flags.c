@@ -229,9 +229,7 @@ TEST_F(uapi_size_flags, get_size_long_nonzero_tail)
 	struct iod_bitmap_buf b;
 	unsigned int i;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);
@@ -255,9 +253,7 @@ TEST_F(uapi_size_flags, get_unknown_flag_bits)
 	struct iod_bitmap_buf b;
 	unsigned int bit;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (bit = 1; bit < 32; bit++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);
@@ -285,9 +281,7 @@ TEST_F(uapi_size_flags, get_reserved)
 	struct iod_bitmap_buf b;
 	unsigned int i;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);
