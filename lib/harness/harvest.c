@@ -11,17 +11,19 @@
 int iod_harvest_bitmap_alloc(struct iod_bitmap_buf *b,
 			     const struct iod_harvest_req *r)
 {
-	uint64_t bytes = r->bytes;
+	uint64_t bytes = r->bytes, bits;
 
-	if (!bytes && r->page_size)
-		bytes = (iod_range_bits(r->len, __builtin_ctzll(r->page_size)) +
-			 63) / 64 * 8;
+	if (!bytes && r->page_size) {
+		bits = iod_range_bits(r->len, __builtin_ctzll(r->page_size));
+		bytes = r->exact ? (bits + 7) / 8 : (bits + 63) / 64 * 8;
+	}
 	return iod_bitmap_buf_alloc(b, bytes, r->offset, r->bm_flags);
 }
 
-static int64_t harvest(int fd, uint32_t hwpt_id, const struct iod_fp *fp,
-		       const struct iod_harvest_req *r,
-		       struct iod_bitmap_buf *into, char *rep, size_t rlen)
+int64_t iod_harvest_compare(struct iod_dirty *d, const struct iod_fp *fp,
+			    const struct iod_harvest_req *r,
+			    struct iod_bitmap_buf *into, char *rep,
+			    size_t rlen)
 {
 	struct iod_bitmap_buf fresh, *b = into;
 	int64_t wrong;
@@ -43,8 +45,9 @@ static int64_t harvest(int fd, uint32_t hwpt_id, const struct iod_fp *fp,
 		}
 	}
 	iod_bitmap_buf_fill(b, r->fill);
-	rc = iod_get_dirty_bitmap(fd, hwpt_id, r->iova, r->len, r->page_size,
-				  b->data, r->flags);
+	rc = iod_get_dirty_bitmap(d->t.fd, r->hwpt_id ? r->hwpt_id : d->hwpt_id,
+				  r->iova, r->len, r->page_size, b->data,
+				  r->flags);
 	if (rc) {
 		snprintf(rep, rlen, "GET_DIRTY_BITMAP: %s", iod_errno_name(-rc));
 		wrong = rc;
@@ -55,25 +58,4 @@ static int64_t harvest(int fd, uint32_t hwpt_id, const struct iod_fp *fp,
 	if (!into)
 		iod_bitmap_buf_free(&fresh);
 	return wrong;
-}
-
-int64_t iod_harvest_compare(struct iod_dirty *d, const struct iod_fp *fp,
-			    const struct iod_harvest_req *r,
-			    struct iod_bitmap_buf *into, char *rep,
-			    size_t rlen)
-{
-	return harvest(d->t.fd, r->hwpt_id ? r->hwpt_id : d->hwpt_id, fp, r,
-		       into, rep, rlen);
-}
-
-int64_t iod_harvest_check(int fd, const struct iod_fp *fp,
-			  const struct iod_harvest_req *r, char *rep,
-			  size_t rl)
-{
-	struct iod_harvest_req exact = *r;
-
-	if (!exact.bytes && exact.len && exact.page_size)
-		exact.bytes = iod_range_bytes(exact.len,
-					      __builtin_ctzll(exact.page_size));
-	return harvest(fd, r->hwpt_id, fp, &exact, NULL, rep, rl);
 }

@@ -13,6 +13,7 @@
 #ifndef IODIRTY_HARVEST_H
 #define IODIRTY_HARVEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@
 #include "model/bitmap_buf.h"
 #include "model/footprint.h"
 #include "model/harvest_range.h"
+
+/* A harvest that leaves the dirty bits it reports set. */
+#define IOD_NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
 
 /* One harvest: what to ask the kernel, and the bitmap to ask it into. */
 struct iod_harvest_req {
@@ -33,6 +37,7 @@ struct iod_harvest_req {
 	size_t offset;		/* byte offset in its page */
 	unsigned int bm_flags;	/* IOD_BM_* */
 	uint64_t bytes;		/* its size; 0: whole u64 words for len */
+	bool exact;		/* with bytes 0: len's bytes, not whole words */
 };
 
 /*
@@ -45,7 +50,10 @@ struct iod_harvest_req {
 		.flags = (_flags), __VA_ARGS__ \
 	})
 
-/* Map the fresh bitmap r asks for (offset, bm_flags, bytes). 0 or -errno. */
+/*
+ * Map the fresh bitmap r asks for (offset, bm_flags, bytes, exact). 0 or
+ * -errno.
+ */
 int iod_harvest_bitmap_alloc(struct iod_bitmap_buf *b,
 			     const struct iod_harvest_req *r);
 
@@ -64,14 +72,5 @@ int64_t iod_harvest_compare(struct iod_dirty *d, const struct iod_fp *fp,
 			    const struct iod_harvest_req *r,
 			    struct iod_bitmap_buf *into, char *rep,
 			    size_t rlen);
-
-/*
- * iod_harvest_compare() on the HWPT r names of iommufd fd, into a fresh
- * bitmap of exactly the range's bytes unless r sets them; the regress_*
- * programs call it by this name.
- */
-int64_t iod_harvest_check(int fd, const struct iod_fp *fp,
-			  const struct iod_harvest_req *r, char *rep,
-			  size_t rl);
 
 #endif

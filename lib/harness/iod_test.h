@@ -193,7 +193,7 @@ static inline const char *iod_case_entry(const char *(*get)(
 				 (unsigned long long)__hr->iova, \
 				 (unsigned long long)__hr->len, \
 				 (unsigned long long)__hr->page_size, \
-				 __hr->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR ? \
+				 __hr->flags & IOD_NO_CLEAR ? \
 				 " (NO_CLEAR)" : "", \
 				 (unsigned long long)(d)->iova, __rep); \
 } while (0)
@@ -255,18 +255,6 @@ static inline const char *iod_case_entry(const char *(*get)(
 	ASSERT_LE(0, __w) TH_LOG("%s", __rep); \
 	ASSERT_TRUE(iod_bitmap_buf_guards_ok((b), __rep, sizeof(__rep))) \
 		TH_LOG("%s", __rep); \
-} while (0)
-
-/* iod_harvest_check() must find nothing wrong (the regress_* programs). */
-#define IOD_ASSERT_HARVEST_REQ(fd, fp, req) do { \
-	char __rep[1024]; \
-	int64_t __w = iod_harvest_check((fd), (fp), (req), __rep, \
-					sizeof(__rep)); \
-	ASSERT_EQ(0, __w) TH_LOG("harvest [0x%llx, +0x%llx) at page size %llu, bitmap at page offset %zu: %s", \
-				 (unsigned long long)(req)->iova, \
-				 (unsigned long long)(req)->len, \
-				 (unsigned long long)(req)->page_size, \
-				 (req)->offset, __rep); \
 } while (0)
 
 /* The device writes [off, +len) of the buffer; the footprint records it. */

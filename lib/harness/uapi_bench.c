@@ -17,6 +17,18 @@ int iod_uapi_dirty_some(struct iod_dirty *d)
 	return rc;
 }
 
+int iod_uapi_dirty_some_bitmap(struct iod_dirty *d, struct iod_bitmap_buf *b)
+{
+	int rc = iod_bitmap_buf_alloc(b, IOD_UAPI_BUF_LEN / 2048 / 8, 0, 0);
+
+	if (rc)
+		return rc;
+	rc = iod_uapi_dirty_some(d);
+	if (rc)
+		iod_bitmap_buf_free(b);
+	return rc;
+}
+
 struct iommu_hwpt_get_dirty_bitmap iod_uapi_get_cmd(struct iod_dirty *d,
 						    void *bm)
 {

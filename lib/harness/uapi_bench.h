@@ -14,6 +14,7 @@
 #include <linux/iommufd.h>
 
 #include "harness/dirty.h"
+#include "model/bitmap_buf.h"
 
 /* The bench buffer's length. */
 #define IOD_UAPI_BUF_LEN (256 * 1024ull)
@@ -42,6 +43,13 @@
 
 /* Dirty a few spots: the first byte, a run across a leaf edge, the last byte. */
 int iod_uapi_dirty_some(struct iod_dirty *d);
+
+/*
+ * Map a zeroed guarded bitmap for a GET of the buffer at 2 KiB granules
+ * (iod_bitmap_buf_free() it), then dirty a few spots as
+ * iod_uapi_dirty_some() does. 0 or -errno (nothing left mapped).
+ */
+int iod_uapi_dirty_some_bitmap(struct iod_dirty *d, struct iod_bitmap_buf *b);
 
 /* A well-formed GET of the whole buffer at leaf granularity into bm. */
 struct iommu_hwpt_get_dirty_bitmap iod_uapi_get_cmd(struct iod_dirty *d,

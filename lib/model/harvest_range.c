@@ -258,15 +258,6 @@ int64_t iod_bitmap_check(const struct iod_fp *fp, uint64_t iova,
 	return (int64_t)wrong;
 }
 
-int64_t iod_range_check(const struct iod_fp *fp, uint64_t iova,
-			uint64_t length, unsigned int shift,
-			const struct iod_bitmap_buf *b, char *rep,
-			size_t rlen)
-{
-	return iod_bitmap_check(fp, iova, length, 1ull << shift, 0, b, rep,
-				rlen);
-}
-
 bool iod_bitmap_untouched(const struct iod_bitmap_buf *b)
 {
 	size_t i;

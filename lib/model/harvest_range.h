@@ -65,15 +65,6 @@ int64_t iod_bitmap_check(const struct iod_fp *fp, uint64_t iova,
 			 const struct iod_bitmap_buf *b, char *rep,
 			 size_t rlen);
 
-/*
- * iod_bitmap_check() at granule 1 << shift over a zeroed bitmap; the
- * uapi_* programs call it by this name.
- */
-int64_t iod_range_check(const struct iod_fp *fp, uint64_t iova,
-			uint64_t length, unsigned int shift,
-			const struct iod_bitmap_buf *b, char *rep,
-			size_t rlen);
-
 /* Is every byte of the bitmap zero and are the guards untouched? */
 bool iod_bitmap_untouched(const struct iod_bitmap_buf *b);
 

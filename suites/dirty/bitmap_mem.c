@@ -23,8 +23,6 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
-
 /* The device writes one byte in page `bit` of a harvest at ps of the buffer. */
 static int touch_bit(struct iod_dirty *d, uint64_t ps, uint64_t bit)
 {
@@ -144,7 +142,7 @@ TEST_F(bm_offset, few_words_bitmap)
 		ASSERT_EQ(0, touch_bit(d, ps, hot[i]));
 	IOD_ASSERT_WRITE(d, 100 * ps - 1, 2 * ps + 2, 5);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
 				IOD_HARVEST(d->iova, len, ps, 0),
@@ -182,7 +180,7 @@ TEST_F(bm_offset, multi_page_bitmap)
 		ASSERT_EQ(0, touch_bit(d, ps, edge * 8));
 	}
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
 				IOD_HARVEST(d->iova, len, ps, 0),
@@ -269,7 +267,7 @@ TEST_F(bm_vma, last_page_dirty)
 					  IOD_BM_END_AT_VMA));
 	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
 				IOD_HARVEST(d->iova, len, ps, 0),
@@ -337,10 +335,10 @@ TEST_F(bm_tail, tail_bits_untouched)
 	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
 	ASSERT_EQ(0, touch_bit(d, ps, nbits));
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, NO_CLEAR),
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, NO_CLEAR,
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR,
 					    .fill = 0x5a),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
@@ -412,7 +410,7 @@ TEST_F(bm_stale, stale_bits_stay)
 					  iod_bitmap_bytes(d->len, ps), 0, 0));
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 24));
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR,
+				IOD_HARVEST(d->iova, d->len, ps, IOD_NO_CLEAR,
 					    .fill = variant->fill),
 				&self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
@@ -565,7 +563,7 @@ static void unwritable_case(struct __test_metadata *_metadata,
 				ASSERT_EQ(0, data[i])
 					TH_LOG("byte %zu of the unwritable bitmap changed", i);
 		}
-		if (!(flags & NO_CLEAR))
+		if (!(flags & IOD_NO_CLEAR))
 			iod_fp_reset(&d->fp);
 	}
 	/* Into good memory now. */
@@ -585,7 +583,7 @@ TEST_F(bm_unwritable, clearing)
 
 TEST_F(bm_unwritable, no_clear)
 {
-	unwritable_case(_metadata, self, variant->kind, NO_CLEAR);
+	unwritable_case(_metadata, self, variant->kind, IOD_NO_CLEAR);
 }
 
 /* ---------------------------------------------------------------------- */

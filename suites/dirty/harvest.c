@@ -107,10 +107,8 @@ TEST_F(harvest, clears)
 TEST_F(harvest, no_clear)
 {
 	ASSERT_EQ(0, iod_scatter_writes(&self->d, self->seed, 24));
-	IOD_ASSERT_HARVEST(&self->d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
-	IOD_ASSERT_HARVEST(&self->d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	IOD_ASSERT_HARVEST(&self->d, variant->page_size, IOD_NO_CLEAR);
+	IOD_ASSERT_HARVEST(&self->d, variant->page_size, IOD_NO_CLEAR);
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0);
 	iod_fp_reset(&self->d.fp);
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0);

@@ -32,8 +32,6 @@ static uint64_t span_bits(uint64_t leaf, uint64_t page_size, uint64_t first,
 	       1;
 }
 
-#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
-
 FIXTURE(huge) {
 	struct iod_dirty d;
 	struct iod_bitmap_buf b;	/* a harvest a case counts itself */
@@ -91,10 +89,10 @@ TEST_F(huge, one_byte_dirties_whole_leaf)
 	IOD_ASSERT_WRITE(d, L + L / 2 + 3, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, 4 * K,
-					       NO_CLEAR),
+					       IOD_NO_CLEAR),
 				L / (4 * K));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				leaf_bits(L, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
@@ -112,7 +110,7 @@ TEST_F(huge, two_leaves)
 	IOD_ASSERT_WRITE(d, d->len - 1, 1, 2);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				span_bits(L, variant->page_size, 0, 0) +
 				span_bits(L, variant->page_size, n - 1, n - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -122,7 +120,7 @@ TEST_F(huge, two_leaves)
 	IOD_ASSERT_WRITE(d, L, 1, 4);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				span_bits(L, variant->page_size, 0, 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -136,7 +134,7 @@ TEST_F(huge, straddles_leaf_boundary)
 	IOD_ASSERT_WRITE(d, (n - 1) * L - 1, 2, 1);
 	ASSERT_EQ(2, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				span_bits(L, variant->page_size, n - 2, n - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
@@ -159,7 +157,7 @@ TEST_F(huge, huge_pages_off_refused_after_map)
 	ASSERT_EQ(1, val);
 	IOD_ASSERT_WRITE(d, self->leaf + 5, 1, 1);
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, 4 * K,
-					       NO_CLEAR),
+					       IOD_NO_CLEAR),
 				self->leaf / (4 * K));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -207,7 +205,7 @@ TEST_F(huge, mid_leaf_no_clear_keeps_leaf)
 	uint64_t room = iod_bitmap_bytes(2 * L, ps);
 
 	IOD_ASSERT_WRITE(d, L + 100, 1, 1);
-	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1 + L / 2, L / 2, ps, NO_CLEAR,
+	IOD_ASSERT_HARVESTED(d, IOD_HARVEST(leaf1 + L / 2, L / 2, ps, IOD_NO_CLEAR,
 					    .bytes = room),
 			     &self->b);
 	ASSERT_EQ(bits, iod_bitmap_buf_count(&self->b, 0, bits));
@@ -329,14 +327,14 @@ TEST_F(huge_base, base_leaf_bits)
 	IOD_ASSERT_WRITE(d, H + H / 2 + 5, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				leaf_bits(L, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_WRITE(d, H, H, 2);
 	ASSERT_EQ(H / L, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				span_bits(L, variant->page_size, H / L,
 					  2 * H / L - 1));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -376,7 +374,7 @@ TEST_F(huge_base, huge_pages_on_keeps_base_leaves)
 	IOD_ASSERT_WRITE(d, H + 5, 1, 1);
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, NO_CLEAR),
+					       variant->page_size, IOD_NO_CLEAR),
 				leaf_bits(self->leaf, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	IOD_ASSERT_ERR(EINVAL, iod_bench_set_huge_pages(d, 0));

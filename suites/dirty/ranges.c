@@ -45,8 +45,6 @@ static bool hole_stops(void)
 	return !iod_rule_is("dirty.hole", "skips");
 }
 
-#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
-
 /* ---------------------------------------------------------------------- */
 /* one buffer, harvested in pieces */
 
@@ -105,10 +103,10 @@ TEST_F(ranges, halves)
 	uint64_t ps = variant->page_size, half = self->n / 2 * self->unit;
 
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
-			      IOD_HARVEST(d->iova, half, ps, NO_CLEAR));
+			      IOD_HARVEST(d->iova, half, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + half,
-					  d->len - half, ps, NO_CLEAR));
+					  d->len - half, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, half, ps, 0));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + half,
@@ -157,7 +155,7 @@ TEST_F(ranges, single_pages)
 	/* The last page first: order does not matter. */
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + (d->len - self->unit),
-					  self->unit, ps, NO_CLEAR));
+					  self->unit, ps, IOD_NO_CLEAR));
 	for (i = 0; i < self->n; i++)
 		IOD_ASSERT_HARVEST_FP(d, &d->fp,
 				      IOD_HARVEST(d->iova + i * self->unit,
@@ -182,7 +180,7 @@ TEST_F(ranges, clear_one_piece)
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova + a, b - a));
 	ASSERT_NE(0, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
-			      IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR));
+			      IOD_HARVEST(d->iova, d->len, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + a, b - a, ps, 0));
 	IOD_ASSERT_WRITE(d, b - 1, 1, 3);
@@ -211,18 +209,18 @@ TEST_F(ranges, inside_mapping)
 	ASSERT_TRUE(iod_fp_leaf_dirty(&d->fp, d->iova + d->len - 1));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + u,
-					  d->len - 2 * u, ps, NO_CLEAR));
+					  d->len - 2 * u, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
-			      IOD_HARVEST(d->iova + u, u, ps, NO_CLEAR));
+			      IOD_HARVEST(d->iova + u, u, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + (d->len - 2 * u),
-					  u, ps, NO_CLEAR));
+					  u, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + u, d->len - 2 * u, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&d->fp, d->iova + u, d->len - 2 * u));
 	ASSERT_LE(2, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
-			      IOD_HARVEST(d->iova, d->len, ps, NO_CLEAR));
+			      IOD_HARVEST(d->iova, d->len, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp, IOD_HARVEST(d->iova, u, ps, 0));
 	IOD_ASSERT_HARVEST_FP(d, &d->fp,
 			      IOD_HARVEST(d->iova + (d->len - u), u, ps, 0));
@@ -432,7 +430,7 @@ TEST_F(areas, one_harvest_all_areas)
 				false));
 	ASSERT_EQ(0, dirty_all(d, l, self->seed));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
-			      IOD_HARVEST(l->base, l->span, ps, NO_CLEAR));
+			      IOD_HARVEST(l->base, l->span, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
@@ -462,7 +460,7 @@ TEST_F(areas, inside_first_to_inside_last)
 	ASSERT_GT(to, l->a[MAX_AREAS - 1].off);
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
 			      IOD_HARVEST(l->base + from,
-					  to - from, ps, NO_CLEAR));
+					  to - from, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
 			      IOD_HARVEST(l->base + from, to - from, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + from, to - from));
@@ -491,7 +489,7 @@ TEST_F(areas, clear_middle_area)
 			      IOD_HARVEST(l->base + m->off, m->len, ps, 0));
 	ASSERT_EQ(0, iod_fp_clear(&l->fp, l->base + m->off, m->len));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
-			      IOD_HARVEST(l->base, l->span, ps, NO_CLEAR));
+			      IOD_HARVEST(l->base, l->span, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
 			      IOD_HARVEST(l->base + l->a[0].off,
 					  l->a[0].len, ps, 0));
@@ -521,7 +519,7 @@ TEST_F(areas, split_user_buffer)
 	cut = l->a[1].off;
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
 			      IOD_HARVEST(l->base + (cut - u),
-					  2 * u, ps, NO_CLEAR));
+					  2 * u, ps, IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
@@ -677,12 +675,12 @@ TEST_F(holes, across_hole_no_clear)
 		ASSERT_EQ(0, iod_fp_only(&first, &l->fp, l->base, l->a[0].len));
 		IOD_ASSERT_HARVEST_FP(d, &first,
 				      IOD_HARVEST(l->base,
-						  l->span, ps, NO_CLEAR));
+						  l->span, ps, IOD_NO_CLEAR));
 		iod_fp_free(&first);
 	} else {
 		IOD_ASSERT_HARVEST_FP(d, &l->fp,
 				      IOD_HARVEST(l->base,
-						  l->span, ps, NO_CLEAR));
+						  l->span, ps, IOD_NO_CLEAR));
 	}
 	IOD_ASSERT_HARVEST_FP(d, &l->fp,
 			      IOD_HARVEST(l->base, l->a[0].len, ps, 0));

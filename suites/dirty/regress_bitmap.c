@@ -96,10 +96,10 @@ IOD_REGRESSION_TEST_F(unaligned_bitmap, bits_at_offset)
 		ASSERT_EQ(0, iod_touch(d, &self->sp.fp,
 				       self->sp.base + hot[i]));
 	r = (struct iod_harvest_req){
-		.hwpt_id = d->hwpt_id, .iova = self->sp.base,
+		.exact = true, .iova = self->sp.base,
 		.len = bits * ps, .page_size = ps, .offset = variant->offset,
 	};
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 }
 
 IOD_REGRESSION(b058ea3ab5af,
@@ -173,17 +173,17 @@ IOD_REGRESSION_TEST_F(page_cross, huge_leaf_across_bitmap_page)
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + cross));
 	r = (struct iod_harvest_req){
-		.hwpt_id = d->hwpt_id, .iova = self->sp.base, .len = len,
+		.exact = true, .iova = self->sp.base, .len = len,
 		.page_size = ps, .offset = variant->offset,
 	};
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 	/* Again with the neighbours dirty too. */
 	iod_fp_reset(&self->sp.fp);
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + cross));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp,
 			       self->sp.base + cross + d->leaf));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 }
 
 IOD_REGRESSION(d18411ec3057,
@@ -259,18 +259,18 @@ IOD_REGRESSION_TEST_F(small_bitmap, tail_reported)
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	r = (struct iod_harvest_req){
-		.hwpt_id = d->hwpt_id, .iova = self->sp.base, .len = len,
+		.exact = true, .iova = self->sp.base, .len = len,
 		.page_size = ps, .offset = variant->offset,
 	};
 	/* The last page alone. */
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + len - ps));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 	/* First, first-in-next-page and last. */
 	iod_fp_reset(&self->sp.fp);
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + hot[2]));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + len - ps));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 	/* Every page. */
 	iod_fp_reset(&self->sp.fp);
 	ASSERT_EQ(0, iod_engine_write(&d->engine, self->sp.base,
@@ -279,7 +279,7 @@ IOD_REGRESSION_TEST_F(small_bitmap, tail_reported)
 	if (len > d->len)
 		ASSERT_EQ(0, iod_touch(d, &self->sp.fp,
 				       self->sp.base + len - ps));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 }
 
 IOD_REGRESSION(e24c15510592,
@@ -353,14 +353,14 @@ IOD_REGRESSION_TEST_F(big_page_size, no_shift_overflow)
 	if (kfd < 0)
 		TH_LOG("/dev/kmsg unreadable: a sanitizer report is left to the console");
 	r = (struct iod_harvest_req){
-		.hwpt_id = d->hwpt_id, .iova = 0, .len = ps, .page_size = ps,
+		.exact = true, .iova = 0, .len = ps, .page_size = ps,
 	};
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->fp, &r);
 	/* The same with NO_CLEAR and a bitmap at the end of its mapping. */
-	r.flags = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
+	r.flags = IOD_NO_CLEAR;
 	r.bm_flags = IOD_BM_END_AT_VMA;
 	iod_fp_reset(&self->fp);
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->fp, &r);
 	if (iod_kmsg_splat(kfd, line, sizeof(line))) {
 		close(kfd);
 		ASSERT_TRUE(false) TH_LOG("page size 2^%u: the kernel logged: %s",
@@ -414,7 +414,7 @@ IOD_REGRESSION_TEST_F(partial_word, op_dirty_not_multiple_of_64)
 {
 	struct iod_dirty *d = &self->d;
 	struct iod_harvest_req r = {
-		.hwpt_id = d->hwpt_id, .iova = d->iova, .len = d->len,
+		.exact = true, .iova = d->iova, .len = d->len,
 		.page_size = d->leaf,
 	};
 	char line[512];
@@ -425,14 +425,14 @@ IOD_REGRESSION_TEST_F(partial_word, op_dirty_not_multiple_of_64)
 	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + 3 * d->leaf,
 				      variant->pages * d->leaf, 3, &d->fp));
 	ASSERT_EQ(variant->pages, iod_fp_count(&d->fp));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 	/* A write ending one byte into a page dirties that page too. */
 	iod_fp_reset(&d->fp);
 	ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova + d->leaf,
 				      (variant->pages - 1) * d->leaf + 1, 4,
 				      &d->fp));
 	ASSERT_EQ(variant->pages, iod_fp_count(&d->fp));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 	if (iod_kmsg_splat(kfd, line, sizeof(line))) {
 		close(kfd);
 		ASSERT_TRUE(false) TH_LOG("%llu pages: the kernel logged: %s",
@@ -475,7 +475,7 @@ IOD_REGRESSION_TEST_F_OF(sub_byte, 9560393b830b, one_to_eight_bits)
 {
 	struct iod_dirty *d = &self->d;
 	struct iod_harvest_req r = {
-		.hwpt_id = d->hwpt_id, .iova = d->iova, .page_size = d->leaf,
+		.exact = true, .iova = d->iova, .page_size = d->leaf,
 	};
 	uint64_t n;
 
@@ -486,12 +486,12 @@ IOD_REGRESSION_TEST_F_OF(sub_byte, 9560393b830b, one_to_eight_bits)
 		ASSERT_EQ(0, iod_engine_write(&d->engine, d->iova, r.len,
 					      (uint8_t)n, &d->fp));
 		r.offset = 0;
-		IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+		IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 		/* The last page alone, bitmap in the last byte of a page. */
 		iod_fp_reset(&d->fp);
 		ASSERT_EQ(0, iod_touch(d, &d->fp, d->iova + r.len - d->leaf));
 		r.offset = iod_host_page() - 1;
-		IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+		IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 	}
 }
 
@@ -553,7 +553,7 @@ IOD_REGRESSION_TEST_F(mid_leaf, start_inside_huge_leaf)
 	struct iod_dirty *d = &self->d;
 	uint64_t off = d->leaf / 2;
 	struct iod_harvest_req r = {
-		.hwpt_id = d->hwpt_id, .iova = d->iova + off,
+		.exact = true, .iova = d->iova + off,
 		.len = variant->to_end ? d->leaf - off : d->leaf,
 		.page_size = d->base_leaf,
 	};
@@ -566,7 +566,7 @@ IOD_REGRESSION_TEST_F(mid_leaf, start_inside_huge_leaf)
 		ASSERT_EQ(0, iod_touch(d, &d->fp, d->iova));
 	if (variant->next_dirty)
 		ASSERT_EQ(0, iod_touch(d, &d->fp, d->iova + d->leaf));
-	w = iod_harvest_check(d->t.fd, &d->fp, &r, rep, sizeof(rep));
+	w = iod_harvest_compare(d, &d->fp, &r, NULL, rep, sizeof(rep));
 	if (w)
 		TH_LOG("harvest [0x%llx, +0x%llx) from inside the leaf at 0x%llx: %s",
 		       (unsigned long long)r.iova, (unsigned long long)r.len,
@@ -577,7 +577,7 @@ IOD_REGRESSION_TEST_F(mid_leaf, start_inside_huge_leaf)
 	iod_fp_clear(&d->fp, d->iova, d->leaf);
 	r.iova = d->iova;
 	r.len = d->leaf;
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 }
 
 IOD_HARNESS_MAIN

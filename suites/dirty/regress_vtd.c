@@ -32,7 +32,6 @@
 static int vtd_ecap(struct iod_target *t, uint64_t *ecap, uint64_t *caps,
 		    uint8_t *pasid_log2, char *why, size_t wl)
 {
-	const char *type = iod_profile_enum(iod_env.profile, "hw_info.type");
 	struct iommu_hw_info_vtd vtd = { 0 };
 	struct iommu_hw_info cmd = {
 		.size = sizeof(cmd),
@@ -42,9 +41,9 @@ static int vtd_ecap(struct iod_target *t, uint64_t *ecap, uint64_t *caps,
 	};
 	int rc;
 
-	if (!type || strcmp(type, "intel_vtd")) {
+	if (!iod_rule_is("hw_info.type", "intel_vtd")) {
 		snprintf(why, wl, "needs Intel VT-d: profile hw_info.type is %s",
-			 type ? type : "unset");
+			 iod_rule("hw_info.type", "unset"));
 		return -EOPNOTSUPP;
 	}
 	rc = iod_get_hw_info_raw(t->fd, &cmd);
@@ -311,9 +310,9 @@ IOD_REGRESSION_TEST_F(vtd_nested, nested_device_writes_reported)
 				      3 * d->leaf, 5, &d->fp));
 	r = (struct iod_harvest_req){
 		.hwpt_id = parent, .iova = d->iova, .len = d->len,
-		.page_size = d->leaf,
+		.page_size = d->leaf, .exact = true,
 	};
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &d->fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &d->fp, &r);
 }
 
 IOD_REGRESSION(pending,

@@ -143,20 +143,20 @@ IOD_REGRESSION_TEST_F(window_edge, leaf_across_edge)
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + cross));
 	r = (struct iod_harvest_req){
-		.hwpt_id = d->hwpt_id, .iova = self->sp.start, .len = len,
+		.exact = true, .iova = self->sp.start, .len = len,
 		.page_size = ps, .offset = 0,
 		.bm_flags = variant->at_end ? IOD_BM_END_AT_VMA : 0,
 	};
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 	/* The first and last leaves too: both windows in one harvest. */
 	iod_fp_reset(&self->sp.fp);
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + cross));
 	ASSERT_EQ(0, iod_touch(d, &self->sp.fp, self->sp.base + hot[2]));
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 	/* Everything was cleared. */
 	iod_fp_reset(&self->sp.fp);
-	IOD_ASSERT_HARVEST_REQ(d->t.fd, &self->sp.fp, &r);
+	IOD_ASSERT_HARVEST_FP(d, &self->sp.fp, &r);
 }
 
 IOD_HARNESS_MAIN

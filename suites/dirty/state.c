@@ -16,8 +16,6 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-#define NO_CLEAR IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
-
 /*
  * What the IOMMU records while tracking is off, as the profile says
  * (dirty.get_while_disabled): the footprint where it "reports", nothing
@@ -124,11 +122,9 @@ TEST_F(state, enable_wipes_no_clear_leftover)
 	struct iod_dirty *d = &self->d;
 
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 16));
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	IOD_ASSERT_SET_TRACKING(d, true);
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
 
@@ -229,11 +225,11 @@ TEST_F(state, get_while_disabled)
 	IOD_ASSERT_SET_TRACKING(d, false);
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	ASSERT_EQ(0, off_scatter(d, self->seed + 1, 8));
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
 					  0));
@@ -241,7 +237,7 @@ TEST_F(state, get_while_disabled)
 		iod_fp_reset(&d->fp);
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 2, 8));
@@ -268,14 +264,13 @@ TEST_F(state, get_while_disabled_then_enable)
 	ASSERT_EQ(0, off_scatter(d, self->seed + 1, 8));
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	IOD_ASSERT_SET_TRACKING(d, false);
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	IOD_ASSERT_SET_TRACKING(d, true);
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 2, 8));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }
@@ -332,10 +327,9 @@ TEST_F(state_off, writes_before_first_enable)
 	IOD_ASSERT_LANDED(d, 0, d->len, s);
 	IOD_ASSERT_HARVEST_FP(d, off_fp(d),
 			      IOD_HARVEST(d->iova, d->len, variant->page_size,
-					  NO_CLEAR));
+					  IOD_NO_CLEAR));
 	IOD_ASSERT_SET_TRACKING(d, true);
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed + 1, 12));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 }

@@ -165,8 +165,7 @@ TEST_F(topology, detach_while_tracking)
 	IOD_ASSERT_WRITE(d, sixteenth(d, 0), 1, 1);
 	IOD_ASSERT_WRITE(d, sixteenth(d, 6), 5 * K, 7);
 	ASSERT_EQ(0, iod_target_detach(&d->t));
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	/* A mock device detached is on its IOAS's own domain. */
 	if (d->t.pt_id) {
@@ -280,8 +279,7 @@ TEST_F(topology, replace_plain_and_back)
 	IOD_ASSERT_WRITE(d, sixteenth(d, 2), 1, 3);
 	IOD_ASSERT_WRITE(d, sixteenth(d, 9), 3 * K, 10);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
-	IOD_ASSERT_HARVEST(d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
 	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 6), 1, 7, NULL));
 	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 14), 1, 15, NULL));
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));

@@ -133,13 +133,12 @@ TEST_F(uapi_ids, nested_hwpt_id)
 		.data_len = sizeof(data),
 		.data_uptr = (uintptr_t)&data,
 	};
-	const char *type = iod_profile_enum(iod_env.profile, "hw_info.type");
 	uint64_t bm[4] = { 0 };
 	uint32_t parent;
 
-	if (!type || strcmp(type, "selftest"))
+	if (!iod_rule_is("hw_info.type", "selftest"))
 		SKIP(return, "nested HWPTs here need the mock's selftest data type (hw_info.type = %s)",
-		     type ? type : "unset");
+		     iod_rule("hw_info.type", "unset"));
 	if (iod_expect("alloc.dirty_nest_parent"))
 		SKIP(return, "the profile says alloc.dirty_nest_parent = %s",
 		     iod_errno_name(iod_expect("alloc.dirty_nest_parent")));
@@ -158,10 +157,9 @@ TEST_F(uapi_ids, nested_hwpt_id)
 						    na.out_hwpt_id,
 						    self->d.iova, self->d.len,
 						    self->d.len, bm, 0));
-	IOD_ASSERT_ERR(0, iod_get_dirty_bitmap(self->d.t.fd, parent,
-					       self->d.iova, self->d.len,
-					       self->d.len, bm, 0));
-	ASSERT_EQ(0, bm[0]);
+	IOD_ASSERT_HARVEST_FP(&self->d, NULL,
+			      IOD_HARVEST(self->d.iova, self->d.len,
+					  self->d.len, 0, .hwpt_id = parent));
 	ASSERT_EQ(0, iod_destroy(self->d.t.fd, na.out_hwpt_id));
 	ASSERT_EQ(0, iod_destroy(self->d.t.fd, parent));
 }

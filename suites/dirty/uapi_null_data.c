@@ -18,18 +18,13 @@
 IOD_UAPI_FIXTURE(uapi_null_data);
 
 /* The profile's outcome for a bitmap the kernel cannot write. */
-static const char *unpinnable(void)
-{
-	return iod_profile_enum(iod_env.profile, "dirty.unpinnable_bitmap");
-}
+#define UNPINNABLE "dirty.unpinnable_bitmap"
 
-static int unpinnable_errno(const char *how)
+/* GET of the whole buffer with data = NULL. */
+static int get_null(struct iod_dirty *d, uint32_t flags)
 {
-	if (!strcmp(how, "enomem"))
-		return ENOMEM;
-	if (!strcmp(how, "efault"))
-		return EFAULT;
-	return 0;
+	return iod_get_dirty_bitmap(d->t.fd, d->hwpt_id, d->iova, d->len,
+				    d->leaf, NULL, flags);
 }
 
 /*
@@ -39,16 +34,10 @@ static int unpinnable_errno(const char *how)
  */
 TEST_F(uapi_null_data, null_data)
 {
-	const char *how = unpinnable();
-
-	if (!how)
-		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
+	IOD_NEED_RULE(UNPINNABLE);
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
-	IOD_ASSERT_ERR(unpinnable_errno(how),
-		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
-					    self->d.iova, self->d.len,
-					    self->d.leaf, NULL, 0));
-	if (strcmp(how, "dropped"))
+	IOD_ASSERT_ERR(iod_rule_errno(UNPINNABLE), get_null(&self->d, 0));
+	if (!iod_rule_is(UNPINNABLE, "dropped"))
 		return;
 	iod_fp_reset(&self->d.fp);
 	IOD_ASSERT_INTACT(&self->d);
@@ -63,17 +52,11 @@ TEST_F(uapi_null_data, null_data)
  */
 TEST_F(uapi_null_data, null_data_no_clear)
 {
-	const char *how = unpinnable();
-
-	if (!how)
-		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
+	IOD_NEED_RULE(UNPINNABLE);
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
-	IOD_ASSERT_ERR(unpinnable_errno(how),
-		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
-					    self->d.iova, self->d.len,
-					    self->d.leaf, NULL,
-					    IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
-	if (strcmp(how, "dropped"))
+	IOD_ASSERT_ERR(iod_rule_errno(UNPINNABLE),
+		       get_null(&self->d, IOD_NO_CLEAR));
+	if (!iod_rule_is(UNPINNABLE, "dropped"))
 		return;
 	IOD_ASSERT_INTACT(&self->d);
 }
@@ -84,14 +67,8 @@ TEST_F(uapi_null_data, null_data_no_clear)
  */
 TEST_F(uapi_null_data, null_data_clean)
 {
-	const char *how = unpinnable();
-
-	if (!how)
-		SKIP(return, "profile does not state dirty.unpinnable_bitmap");
-	IOD_ASSERT_ERR(unpinnable_errno(how),
-		       iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
-					    self->d.iova, self->d.len,
-					    self->d.leaf, NULL, 0));
+	IOD_NEED_RULE(UNPINNABLE);
+	IOD_ASSERT_ERR(iod_rule_errno(UNPINNABLE), get_null(&self->d, 0));
 	IOD_ASSERT_TRACKING(&self->d, 1);
 }
 

@@ -43,9 +43,7 @@ static int run_bad(struct iod_dirty *d, const struct bad_range *r,
 #define RUN_BAD(d, table) do { \
 	struct iod_bitmap_buf __b; \
 	unsigned int __i; \
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&__b, IOD_UAPI_BUF_LEN / 2048 / 8, \
-					  0, 0)); \
-	ASSERT_EQ(0, iod_uapi_dirty_some(d)); \
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap((d), &__b)); \
 	for (__i = 0; __i < sizeof(table) / sizeof(table[0]); __i++) { \
 		const struct bad_range *__r = &(table)[__i]; \
 		TH_LOG("%s: iova %s0x%llx length 0x%llx page_size 0x%llx", \
@@ -112,23 +110,15 @@ TEST_F(uapi_range, get_ends_at_top)
 {
 	uint64_t a = ioas_alignment(&self->d);
 	const uint64_t lens[] = { a, 2 * a, 1ull << 20, 1ull << 32 };
-	struct iod_bitmap_buf b;
 	unsigned int i;
 
 	ASSERT_NE(0, a) TH_LOG("profile iova.alignment differs from the IOAS's out_iova_alignment (or is unset)");
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, 8, 0, 0));
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
-	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		TH_LOG("[2^64 - 0x%llx, 2^64) at page_size 0x%llx",
-		       (unsigned long long)lens[i],
-		       (unsigned long long)lens[i]);
-		IOD_ASSERT_ERR(0, iod_get_dirty_bitmap(self->d.t.fd,
-						       self->d.hwpt_id,
-						       0 - lens[i], lens[i],
-						       lens[i], b.data, 0));
-		ASSERT_TRUE(iod_bitmap_untouched(&b));
-	}
-	iod_bitmap_buf_free(&b);
+	/* [2^64 - len, 2^64) at page size len: nothing reported. */
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		IOD_ASSERT_HARVEST_FP(&self->d, NULL,
+				      IOD_HARVEST(0 - lens[i], lens[i],
+						  lens[i], 0, .bytes = 8));
 	IOD_ASSERT_INTACT(&self->d);
 }
 
@@ -140,9 +130,7 @@ TEST_F(uapi_range, get_ends_at_top)
 TEST_F(uapi_range, get_iova_unaligned_to_ioas)
 {
 	uint64_t a = ioas_alignment(&self->d);
-	struct iod_bitmap_buf b;
-	char rep[256] = "";
-	int64_t wrong;
+	struct iod_bitmap_buf b = { 0 };
 
 	ASSERT_NE(0, a) TH_LOG("profile iova.alignment differs from the IOAS's out_iova_alignment (or is unset)");
 	{
@@ -157,16 +145,13 @@ TEST_F(uapi_range, get_iova_unaligned_to_ioas)
 
 		RUN_BAD(&self->d, t);
 	}
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, 8, 0, 0));
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
 	ASSERT_EQ(0, iod_engine_write(&self->d.engine, self->d.iova + a, 1, 4,
 				      &self->d.fp));
-	IOD_ASSERT_ERR(0, iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
-					       self->d.iova + a, a, a, b.data,
-					       IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
-	wrong = iod_range_check(&self->d.fp, self->d.iova + a, a,
-				__builtin_ctzll(a), &b, rep, sizeof(rep));
-	ASSERT_EQ(0, wrong) TH_LOG("%s", rep);
+	IOD_ASSERT_HARVEST_INTO(&self->d, &self->d.fp,
+				IOD_HARVEST(self->d.iova + a, a, a,
+					    IOD_NO_CLEAR, .bytes = 8),
+				&b);
 	ASSERT_EQ(1, b.data[0]);
 	iod_bitmap_buf_free(&b);
 	IOD_ASSERT_INTACT(&self->d);
@@ -198,9 +183,6 @@ TEST_F(uapi_range, get_length_unaligned_to_ioas)
 TEST_F(uapi_range, get_iova_unaligned_to_page_size)
 {
 	uint64_t a = ioas_alignment(&self->d);
-	struct iod_bitmap_buf b;
-	char rep[256] = "";
-	int64_t wrong;
 
 	ASSERT_NE(0, a);
 	{
@@ -214,16 +196,10 @@ TEST_F(uapi_range, get_iova_unaligned_to_page_size)
 
 		RUN_BAD(&self->d, t);
 	}
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, 8, 0, 0));
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
-	IOD_ASSERT_ERR(0, iod_get_dirty_bitmap(self->d.t.fd, self->d.hwpt_id,
-					       self->d.iova + 2 * a, 4 * a,
-					       2 * a, b.data,
-					       IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
-	wrong = iod_range_check(&self->d.fp, self->d.iova + 2 * a, 4 * a,
-				__builtin_ctzll(2 * a), &b, rep, sizeof(rep));
-	ASSERT_EQ(0, wrong) TH_LOG("%s", rep);
-	iod_bitmap_buf_free(&b);
+	IOD_ASSERT_HARVEST_FP(&self->d, &self->d.fp,
+			      IOD_HARVEST(self->d.iova + 2 * a, 4 * a, 2 * a,
+					  IOD_NO_CLEAR, .bytes = 8));
 	IOD_ASSERT_INTACT(&self->d);
 }
 

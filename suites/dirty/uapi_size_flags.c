@@ -18,15 +18,6 @@
 
 #define RAW_LEN 4096
 
-/* Can a disabled HWPT be told from an enabled one by a harvest? */
-static bool off_observable(void)
-{
-	const char *v = iod_profile_enum(iod_env.profile,
-					 "dirty.get_while_disabled");
-
-	return v && !strcmp(v, "empty");
-}
-
 /* the bench: a dirty HWPT with tracking on and a 256 KiB buffer */
 
 FIXTURE(uapi_size_flags) {
@@ -80,7 +71,8 @@ TEST_F(uapi_size_flags, set_size_long_zero_tail)
 		IOD_ASSERT_ERR(0, iod_ioctl_sized(self->d.t.fd,
 						  IOMMU_HWPT_SET_DIRTY_TRACKING,
 						  self->raw, sizes[i]));
-		if (off_observable())
+		/* Off can be seen only where a harvest is then empty. */
+		if (iod_rule_is("dirty.get_while_disabled", "empty"))
 			IOD_ASSERT_TRACKING(&self->d, 0);
 		cmd->flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
 		IOD_ASSERT_ERR(0, iod_ioctl_sized(self->d.t.fd,
@@ -141,13 +133,9 @@ TEST_F(uapi_size_flags, set_unknown_flag_bits)
 TEST_F(uapi_size_flags, set_reserved)
 {
 	static const uint32_t vals[] = { 1, 0x80000000u, 0xffffffffu };
-	const char *how = iod_profile_enum(iod_env.profile,
-					   "dirty.set_reserved");
 	unsigned int i;
 
-	if (!how)
-		SKIP(return, "profile %s does not state dirty.set_reserved",
-		     iod_profile_path(iod_env.profile));
+	IOD_NEED_RULE("dirty.set_reserved");
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		struct iommu_hwpt_set_dirty_tracking cmd = {
 			.size = sizeof(cmd),
@@ -155,8 +143,9 @@ TEST_F(uapi_size_flags, set_reserved)
 			.__reserved = vals[i],
 		};
 
-		TH_LOG("__reserved 0x%x, profile: %s", vals[i], how);
-		if (!strcmp(how, "rejected")) {
+		TH_LOG("__reserved 0x%x, profile: %s", vals[i],
+		       iod_rule("dirty.set_reserved", NULL));
+		if (iod_rule_is("dirty.set_reserved", "rejected")) {
 			IOD_ASSERT_ERR(EOPNOTSUPP,
 				       iod_set_dirty_tracking_raw(self->d.t.fd,
 								  &cmd));
@@ -166,7 +155,8 @@ TEST_F(uapi_size_flags, set_reserved)
 		/* ignored: the call does what its flags say */
 		IOD_ASSERT_ERR(0, iod_set_dirty_tracking_raw(self->d.t.fd,
 							     &cmd));
-		if (off_observable())
+		/* Off can be seen only where a harvest is then empty. */
+		if (iod_rule_is("dirty.get_while_disabled", "empty"))
 			IOD_ASSERT_TRACKING(&self->d, 0);
 		cmd.flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
 		IOD_ASSERT_ERR(0, iod_set_dirty_tracking_raw(self->d.t.fd,
@@ -219,8 +209,9 @@ TEST_F(uapi_size_flags, get_size_long_zero_tail)
 		IOD_ASSERT_ERR(0, iod_ioctl_sized(self->d.t.fd,
 						  IOMMU_HWPT_GET_DIRTY_BITMAP,
 						  self->raw, sizes[i]));
-		wrong = iod_range_check(&self->d.fp, self->d.iova, self->d.len,
-					shift, &b, rep, sizeof(rep));
+		wrong = iod_bitmap_check(&self->d.fp, self->d.iova,
+					 self->d.len, self->d.leaf, 0, &b, rep,
+					 sizeof(rep));
 		ASSERT_EQ(0, wrong) TH_LOG("%s", rep);
 		iod_fp_reset(&self->d.fp);
 	}
@@ -238,9 +229,7 @@ TEST_F(uapi_size_flags, get_size_long_nonzero_tail)
 	struct iod_bitmap_buf b;
 	unsigned int i;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (i = 0; i < sizeof(pos) / sizeof(pos[0]); i++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);
@@ -264,9 +253,7 @@ TEST_F(uapi_size_flags, get_unknown_flag_bits)
 	struct iod_bitmap_buf b;
 	unsigned int bit;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (bit = 1; bit < 32; bit++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);
@@ -274,7 +261,7 @@ TEST_F(uapi_size_flags, get_unknown_flag_bits)
 
 		cmd.flags = 1u << bit;
 		alone = iod_get_dirty_bitmap_raw(self->d.t.fd, &cmd);
-		cmd.flags |= IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
+		cmd.flags |= IOD_NO_CLEAR;
 		both = iod_get_dirty_bitmap_raw(self->d.t.fd, &cmd);
 		if (alone != -EOPNOTSUPP || both != -EOPNOTSUPP)
 			TH_LOG("flag bit %u: alone %s, with NO_CLEAR %s", bit,
@@ -294,9 +281,7 @@ TEST_F(uapi_size_flags, get_reserved)
 	struct iod_bitmap_buf b;
 	unsigned int i;
 
-	ASSERT_EQ(0, iod_bitmap_buf_alloc(&b, IOD_UAPI_BUF_LEN / 2048 / 8,
-					  0, 0));
-	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
+	ASSERT_EQ(0, iod_uapi_dirty_some_bitmap(&self->d, &b));
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		struct iommu_hwpt_get_dirty_bitmap cmd =
 			iod_uapi_get_cmd(&self->d, b.data);

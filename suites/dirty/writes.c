@@ -87,8 +87,7 @@ TEST_F(writes, overlapping)
 	ASSERT_TRUE(leaf_dirty(&self->d, 2));
 	ASSERT_TRUE(leaf_dirty(&self->d, 7));
 	ASSERT_FALSE(leaf_dirty(&self->d, 8));
-	IOD_ASSERT_HARVEST(&self->d, variant->page_size,
-			   IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	IOD_ASSERT_HARVEST(&self->d, variant->page_size, IOD_NO_CLEAR);
 	/* A write fully inside the first one, then harvest. */
 	IOD_ASSERT_WRITE(&self->d, 3 * L, L, 4);
 	ASSERT_EQ(6, iod_fp_count(&self->d.fp));

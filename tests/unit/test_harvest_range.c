@@ -346,23 +346,23 @@ TEST(check_counts_wrong_bits_and_guards)
 					  0));
 	EXPECT_TRUE(iod_bitmap_untouched(&b));
 	b.data[0] = 0x02;
-	EXPECT_EQ(0, iod_range_check(&fp, BASE, 64 * K, 11, &b, rep,
-				     sizeof(rep))) TH_LOG("%s", rep);
+	EXPECT_EQ(0, iod_bitmap_check(&fp, BASE, 64 * K, 2 * K, 0, &b,
+				      rep, sizeof(rep))) TH_LOG("%s", rep);
 	EXPECT_FALSE(iod_bitmap_untouched(&b));
 	/* Two extra bits in byte 3: two wrong bits, the byte named. */
 	b.data[3] = 0x81;
-	EXPECT_EQ(2, iod_range_check(&fp, BASE, 64 * K, 11, &b, rep,
-				     sizeof(rep)));
+	EXPECT_EQ(2, iod_bitmap_check(&fp, BASE, 64 * K, 2 * K, 0, &b,
+				      rep, sizeof(rep)));
 	EXPECT_NE(NULL, strstr(rep, "byte 3 ")) TH_LOG("%s", rep);
 	EXPECT_NE(NULL, strstr(rep, "at page offset 5")) TH_LOG("%s", rep);
 	/* A touched guard counts as one more, and is named. */
 	b.data[-1] = 0x01;
-	EXPECT_EQ(3, iod_range_check(&fp, BASE, 64 * K, 11, &b, rep,
-				     sizeof(rep)));
+	EXPECT_EQ(3, iod_bitmap_check(&fp, BASE, 64 * K, 2 * K, 0, &b,
+				      rep, sizeof(rep)));
 	EXPECT_NE(NULL, strstr(rep, "guard before")) TH_LOG("%s", rep);
 	b.data[3] = 0;
-	EXPECT_EQ(1, iod_range_check(&fp, BASE, 64 * K, 11, &b, rep,
-				     sizeof(rep)));
+	EXPECT_EQ(1, iod_bitmap_check(&fp, BASE, 64 * K, 2 * K, 0, &b,
+				      rep, sizeof(rep)));
 	EXPECT_NE(NULL, strstr(rep, "guard before")) TH_LOG("%s", rep);
 	b.data[-1] = 0;
 	b.data[0] = 0;
