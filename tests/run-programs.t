@@ -61,11 +61,12 @@ sub run_all
 {
 	my ($env, @opts) = @_;
 	my $out = "$tmp/out";
+	my $dir = $env->{TOP} // $top;
 	unlink($out);
 	local %ENV = %ENV;
 	delete $ENV{IODIRTY_ENGINE};
-	$ENV{$_} = $env->{$_} for keys %$env;
-	system($runner, '--state', "$tmp/state", '--out', $out, @opts, $top,
+	$ENV{$_} = $env->{$_} for grep { $_ ne 'TOP' } keys %$env;
+	system($runner, '--state', "$tmp/state", '--out', $out, @opts, $dir,
 	       $per, $once, $old) == 0 or return "run-programs failed: $?";
 	open(my $fh, '<', $out) or return "no output: $!";
 	my @lines = grep { /^(\@\@iodirty begin|ok )/ } <$fh>;
@@ -101,5 +102,16 @@ ok 1 engine edu
 @@iodirty begin bench/old
 ok 1 engine edu
 EOF
+
+is(run_all({ TOP => "$tmp/top" }), run_all({}),
+   'TOP without its trailing slash names the programs the same');
+
+# The binder's messages go to a directory of the run's own, removed after.
+make_path("$tmp/private");
+run_all({ TMPDIR => "$tmp/private" });
+opendir(my $dh, "$tmp/private") or die "$tmp/private: $!";
+my @left = grep { !/^\.\.?$/ } readdir($dh);
+closedir($dh);
+is("@left", '', 'no temporary file is left behind');
 
 done_testing();

@@ -149,6 +149,13 @@ const char *iod_engine_name(void)
 	return NULL;
 }
 
+bool iod_engine_absent(void)
+{
+	const char *name = iod_engine_name();
+
+	return !name || !strcmp(name, "none");
+}
+
 int iod_engine_open(struct iod_engine *e, const char *name,
 		    struct iod_target *t, struct iod_space *space)
 {

@@ -127,6 +127,13 @@ extern bool iod_runs_per_engine;
 		iod_runs_per_engine = true; \
 	}
 
+/*
+ * The run has no DMA engine: none is named and the profile's dma.engine
+ * is "none" (a target without a device the suite can make write), or the
+ * run names "none". DMA cases SKIP then.
+ */
+bool iod_engine_absent(void);
+
 /* The engine of that name, or NULL. */
 const struct iod_engine_ops *iod_engine_find(const char *name);
 /*

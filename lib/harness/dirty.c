@@ -111,6 +111,11 @@ static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 			 (unsigned long long)d->leaf, strerror(-rc));
 		return rc;
 	}
+	if (iod_engine_absent()) {
+		snprintf(why, len,
+			 "no DMA engine: the profile's dma.engine is none and the run names none (--engine NAME or IODIRTY_ENGINE=NAME with a device that can write)");
+		return -EOPNOTSUPP;
+	}
 	rc = iod_engine_open(&d->engine, engine, &d->t, &d->space);
 	if (rc) {
 		snprintf(why, len, "cannot open DMA engine '%s': %s",

@@ -44,7 +44,7 @@ FIXTURE_SETUP(dma)
 	uint32_t pt;
 
 	self->engine = iod_engine_name();
-	if (!self->engine || !strcmp(self->engine, "none"))
+	if (iod_engine_absent())
 		SKIP(return, "the profile names no DMA engine for this target (dma.engine = none)");
 	IOD_TARGET_OPEN(&self->t);
 	iod_space_init(&self->space, self->t.fd, self->t.ioas_id);
