@@ -30,6 +30,22 @@ static int touch_bit(struct iod_dirty *d, uint64_t ps, uint64_t bit)
 }
 
 /* Every fixture's bench: 4 MiB with tracking on. */
+/*
+ * Into the case's bitmap b: a NO_CLEAR harvest of [iova, +len) at ps and
+ * then a clearing one both report exactly the footprint, which is then
+ * emptied as the IOPTEs are.
+ */
+static void assert_harvest_clears_into(struct __test_metadata *_metadata,
+				       struct iod_dirty *d, uint64_t len,
+				       uint64_t ps, struct iod_bitmap_buf *b)
+{
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
+				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR), b);
+	IOD_ASSERT_HARVEST_INTO(d, &d->fp, IOD_HARVEST(d->iova, len, ps, 0),
+				b);
+	iod_fp_reset(&d->fp);
+}
+
 static const struct iod_dirty_opts bm_bench = {
 	.buf_len = 4 * M, .enable = true,
 };
@@ -141,13 +157,7 @@ TEST_F(bm_offset, few_words_bitmap)
 	for (i = 0; i < sizeof(hot) / sizeof(hot[0]); i++)
 		ASSERT_EQ(0, touch_bit(d, ps, hot[i]));
 	IOD_ASSERT_WRITE(d, 100 * ps - 1, 2 * ps + 2, 5);
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
-				&self->b);
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, 0),
-				&self->b);
-	iod_fp_reset(&d->fp);
+	assert_harvest_clears_into(_metadata, d, len, ps, &self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
 				IOD_HARVEST(d->iova, len, ps, 0),
 				&self->b);
@@ -179,13 +189,7 @@ TEST_F(bm_offset, multi_page_bitmap)
 		ASSERT_EQ(0, touch_bit(d, ps, edge * 8 - 1));
 		ASSERT_EQ(0, touch_bit(d, ps, edge * 8));
 	}
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
-				&self->b);
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, 0),
-				&self->b);
-	iod_fp_reset(&d->fp);
+	assert_harvest_clears_into(_metadata, d, len, ps, &self->b);
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
 				IOD_HARVEST(d->iova, len, ps, 0),
 				&self->b);
@@ -266,13 +270,7 @@ TEST_F(bm_vma, last_page_dirty)
 	ASSERT_EQ(0, iod_bitmap_buf_alloc(&self->b, (nbits + 7) / 8, 0,
 					  IOD_BM_END_AT_VMA));
 	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, IOD_NO_CLEAR),
-				&self->b);
-	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
-				IOD_HARVEST(d->iova, len, ps, 0),
-				&self->b);
-	iod_fp_reset(&d->fp);
+	assert_harvest_clears_into(_metadata, d, len, ps, &self->b);
 	ASSERT_EQ(0, touch_bit(d, ps, 0));
 	ASSERT_EQ(0, touch_bit(d, ps, nbits - 1));
 	IOD_ASSERT_HARVEST_INTO(d, &d->fp,
