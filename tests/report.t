@@ -1,17 +1,17 @@
 #!/usr/bin/perl
 # SPDX-License-Identifier: GPL-2.0
 #
-# runners/report on a fake run with two flavours: "intel" comes from
-# `iodirty-collect split`, "mock" is written by hand.
+# `iodirty-collect report` on a fake run with two flavours: "intel" comes
+# from `iodirty-collect split`, "mock" is written by hand.
 #
 #	IODIRTY_COLLECT_BIN=build/bin/iodirty-collect prove tests/report.t
 use strict;
 use warnings;
 
+use Encode qw(decode);
 use File::Path qw(make_path);
 use File::Spec;
 use File::Temp qw(tempdir);
-use FindBin;
 use JSON::PP;
 use Test::More;
 
@@ -20,7 +20,6 @@ plan skip_all => 'IODIRTY_COLLECT_BIN is not set' unless $bin;
 $bin = File::Spec->rel2abs($bin);
 plan skip_all => "$bin is not executable" unless -x $bin;
 
-my $report = File::Spec->catfile($FindBin::Bin, '..', 'runners', 'report');
 my $tmp = tempdir('iodirty-report-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
 sub put
@@ -49,7 +48,7 @@ sub run_report
 	my (@args) = @_;
 	open(my $saved, '>&', \*STDERR) or die "dup stderr: $!";
 	open(STDERR, '>', "$tmp/stderr") or die "$tmp/stderr: $!";
-	my $ok = open(my $fh, '-|', $^X, $report, @args);
+	my $ok = open(my $fh, '-|', $bin, 'report', @args);
 	my $out = '';
 	if ($ok) {
 		local $/;
@@ -57,7 +56,7 @@ sub run_report
 		close($fh);
 	}
 	open(STDERR, '>&', $saved) or die "restore stderr: $!";
-	die "$report: $!" unless $ok;
+	die "$bin: $!" unless $ok;
 	return ($? >> 8, $out, slurp("$tmp/stderr"));
 }
 
@@ -103,7 +102,7 @@ is(system($bin, 'split', '--stream', "$tmp/intel.stream",
    'split intel');
 
 # --- mock: written by hand --------------------------------------------------
-put("$run/mock/programs", "alloc/alloc_hw_info\ndirty/read_clear\nmock/mock_only\ndirty/fixture_skip\n");
+put("$run/mock/programs", "alloc/alloc_hw_info\ndirty/read_clear\nmock/mock_only\ndirty/fixture_skip\nmock/text\n");
 put("$run/mock/guest.status", "done\n");
 put("$run/mock/alloc/alloc_hw_info.tap", <<'EOF');
 TAP version 13
@@ -121,15 +120,19 @@ put("$run/mock/mock/mock_only.status", "rc=4\n");
 put("$run/mock/dirty/fixture_skip.tap", "TAP version 13\n1..5\n" .
     join('', map { "ok $_ fs.v$_.case # SKIP cannot track\n" } 1 .. 5));
 put("$run/mock/dirty/fixture_skip.status", "rc=4\n");
+# TAP 13 text beyond ASCII, a byte that is no UTF-8, control characters
+put("$run/mock/mock/text.tap", "TAP version 13\n1..2\n" .
+    "ok 1 caf\xc3\xa9 \xe2\x98\xba\n# why: \xff\x01\t\"q\" \\\nnot ok 2 bad\n");
+put("$run/mock/mock/text.status", "rc=1\n");
 mkdir("$run/notes");	# no programs file: warned about, skipped
 
 # --- the report -------------------------------------------------------------
-my ($rc, $out, $err) = run_report($run, $bin);
+my ($rc, $out, $err) = run_report($run);
 is($rc, 0, 'report exits 0 although tests failed');
 like($err, qr{notes has no programs file}, 'a directory without programs is named');
 ok(-f "$run/summary.txt", 'summary.txt written');
-my $summary = slurp("$run/summary.txt");
-is($out, $summary, 'stdout is summary.txt');
+my $summary = decode('UTF-8', slurp("$run/summary.txt"), Encode::FB_CROAK);
+is(decode('UTF-8', $out), $summary, 'stdout is summary.txt');
 
 like($summary, qr/^== alloc ==\nprogram\s+case\s+intel\s+mock\n/m, 'alloc table header');
 like($summary, qr/^alloc_hw_info\s+hw_info\.basic\s+ok\s+ok$/m, 'pass on both');
@@ -145,7 +148,7 @@ like($summary, qr/^== mock ==\nprogram\s+case\s+intel\s+mock\nmock_only\s+\(all\
 like($summary, qr/^boot\s+kernel sentinel\s+FAIL\s+-$/m, 'boot splat');
 
 like($summary, qr/^intel\s+2\s+5\s+1\s+1\s+0\s+0\s+incomplete: dirty\/read_clear$/m, 'intel counts');
-like($summary, qr/^mock\s+5\s+1\s+6\s+0\s+1\s+0\s+done$/m, 'mock counts');
+like($summary, qr/^mock\s+6\s+2\s+6\s+0\s+1\s+0\s+done$/m, 'mock counts');
 
 for my $line (
 	'intel alloc/alloc_hw_info hw_info.short_size: SKIP needs a dirty-capable device',
@@ -167,9 +170,14 @@ unlike($summary, qr/fs\.v2\.case:/, 'alike skips are one line');
 unlike($summary, qr/DMAR/, 'the provoked DMA fault is no splat');
 
 ok(-f "$run/results.json", 'results.json written');
-my $res = JSON::PP->new->utf8->decode(slurp("$run/results.json"));
+my $raw = slurp("$run/results.json");
+ok(defined(eval { decode('UTF-8', $raw, Encode::FB_CROAK | Encode::LEAVE_SRC) }),
+   'results.json is valid UTF-8');
+my $json = JSON::PP->new->utf8->canonical->pretty;
+my $res = $json->decode($raw);
+is($raw, $json->encode($res), 'results.json is laid out as JSON::PP canonical pretty');
 is(ref($res), 'ARRAY', 'results.json is an array');
-is(scalar(@$res), 22, 'one entry per test point, plus lab/guest');
+is(scalar(@$res), 24, 'one entry per test point, plus lab/guest');
 is_deeply([sort keys %{$res->[0]}],
 	  [qw(case flavour program reason status suite)], 'entry keys');
 my %by = map { ("$_->{flavour} $_->{suite}/$_->{program} $_->{case}" => $_) } @$res;
@@ -186,15 +194,24 @@ is($by{'intel dirty/read_clear kernel sentinel'}{status}, 'fail', 'sentinel entr
 is($by{'intel lab/boot kernel sentinel'}{status}, 'fail', 'boot entry');
 is($by{'mock mock/mock_only (all)'}{status}, 'skip', 'skip-all entry');
 is_deeply([map { $_->{flavour} } @$res[0, -1]], ['intel', 'mock'], 'flavour order');
+is($by{"mock mock/text caf\x{e9} \x{263a}"}{status}, 'pass', 'UTF-8 case kept');
+is($by{'mock mock/text bad'}{reason}, "why: \x{fffd}\x{1} \"q\" \\",
+   'reason: bad byte replaced, control characters escaped, whitespace one space');
+like($summary, qr/^text\s+caf\x{e9} \x{263a}\s+-\s+ok$/m, 'summary is UTF-8, padded by characters')
+	or diag($summary);
 
 # --- errors -----------------------------------------------------------------
-($rc, $out, $err) = run_report("$tmp/missing", $bin);
+($rc, $out, $err) = run_report("$tmp/missing");
 is($rc, 1, 'missing run dir: exit 1');
-like($err, qr/no such directory/, 'missing run dir: message');
+like($err, qr/^iodirty: error: .*missing: no such directory\niodirty: next: /,
+     'missing run dir: message');
 mkdir("$tmp/empty");
 mkdir("$tmp/empty/intel");
-($rc, $out, $err) = run_report("$tmp/empty", $bin);
+($rc, $out, $err) = run_report("$tmp/empty");
 is($rc, 1, 'no flavours: exit 1');
-like($err, qr/no flavour directories/, 'no flavours: message');
+like($err, qr/^iodirty: error: .*no flavour directories.*\niodirty: next: /m,
+     'no flavours: message');
+($rc, $out, $err) = run_report();
+is($rc, 2, 'no run dir given: usage, exit 2');
 
 done_testing();

@@ -4,26 +4,33 @@
  *
  *	iodirty-collect split --stream S --console C --out DIR
  *	iodirty-collect judge DIR/SUITE/PROGRAM.tap
+ *	iodirty-collect report RUN_DIR
  *
- * See stream.h (the stream, the split layout), judge.h (the judge) and
- * sentinel.h (kernel splats in the console log).
+ * See stream.h (the stream, the split layout), judge.h (the judge),
+ * sentinel.h (kernel splats in the console log) and report.h (the run
+ * report: results.json, summary.txt).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "judge.h"
+#include "report.h"
 #include "stream.h"
 
 static const char usage[] =
 	"usage: iodirty-collect split --stream FILE --console FILE --out DIR\n"
 	"       iodirty-collect judge DIR/SUITE/PROGRAM.tap\n"
+	"       iodirty-collect report RUN_DIR\n"
 	"\n"
 	"split  cut the guest's result stream into DIR/SUITE/PROGRAM.{tap,status}\n"
 	"       and attribute kernel splats in the console log (.sentinel files);\n"
 	"       also writes DIR/programs and DIR/guest.status\n"
 	"judge  print PROGRAM.tap for prove, with failing test points added for\n"
-	"       kernel splats, programs that did not finish and timeouts\n";
+	"       kernel splats, programs that did not finish and timeouts\n"
+	"report classify every test point of every flavour directory of RUN_DIR,\n"
+	"       write RUN_DIR/results.json and RUN_DIR/summary.txt, print the\n"
+	"       summary; exits 0 whatever the tests did\n";
 
 static int cmd_split(int argc, char **argv)
 {
@@ -86,12 +93,30 @@ static int cmd_judge(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+	struct iod_report_err e;
+
+	if (argc != 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (iod_report(argv[1], &e)) {
+		fprintf(stderr, "iodirty: error: %s\niodirty: next: %s\n",
+			e.msg, e.next);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "split"))
 		return cmd_split(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "judge"))
 		return cmd_judge(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
 	if (argc == 2 && (!strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "-h"))) {
 		fputs(usage, stdout);
