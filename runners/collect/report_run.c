@@ -104,7 +104,7 @@ static void report_program(struct iod_results *r, const char *fdir,
 	char *status = collect_xasprintf("%s/%s.status", fdir, prog);
 	char *suite = collect_xstrdup(prog), *name = strchr(suite, '/');
 	char *status_line = first_line(status, "no status");
-	char *buf = NULL, *reason, err[1024];
+	char *buf = NULL, *msg, *reason, err[1024];
 	size_t len = 0;
 	FILE *f;
 	int rc;
@@ -118,15 +118,16 @@ static void report_program(struct iod_results *r, const char *fdir,
 	rc = iod_judge(tap, f, err, sizeof(err));
 	fclose(f);
 	iod_report_tap(r, flavour, suite, name, buf, len, status_line);
+	free(buf);
 	if (rc) {
 		fprintf(stderr, "iodirty: warning: %s\n", err);
-		reason = iod_utf8_decode(err, strlen(err));
-		free(buf);
-		buf = collect_xasprintf("iodirty-collect judge failed: %s", reason);
-		iod_results_add(r, flavour, suite, name, "(judge)", IOD_FAIL, buf);
+		msg = iod_utf8_decode(err, strlen(err));
+		reason = collect_xasprintf("iodirty-collect judge failed: %s", msg);
+		iod_results_add(r, flavour, suite, name, "(judge)", IOD_FAIL,
+				reason);
 		free(reason);
+		free(msg);
 	}
-	free(buf);
 	free(status_line);
 	free(suite);
 	free(status);
