@@ -9,6 +9,11 @@
 name = lab-intel
 description = QEMU 7.2 intel-iommu (scalable mode) with an edu device via vfio-pci
 
+# iodirty detect picks this profile for QEMU's intel-iommu: no SLADS/SMPWC.
+detect.iommu = intel
+detect.dirty = no
+detect.machine = qemu
+
 device = vfio-pci
 
 # edu (1234:11e8): one write-DMA of at most 4095 bytes per command, ~100 ms
