@@ -143,6 +143,7 @@ unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS)
 	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
+	IODIRTY_PROBE_BIN=$(abspath $(BUILD))/bin/iodirty-probe \
 	IODIRTY_SUITE_PROGRAMS=$(abspath $(BUILD))/guest/suites \
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "uapi/iommufd.h"
 
 static void unit_lines(const struct probe_unit *u, struct probe_kv *kv)
 {
@@ -60,7 +61,7 @@ static void dev_lines(const struct probe_facts *f, int i, struct probe_kv *kv)
 	probe_kv_add(kv, key, "type=%s caps=0x%llx dirty_tracking=%s",
 		     probe_hw_info_type_name(hi->type),
 		     (unsigned long long)hi->caps,
-		     hi->caps & 1 ? "yes" : "no");
+		     hi->caps & IOMMU_HW_CAP_DIRTY_TRACKING ? "yes" : "no");
 	for (r = 0; r < hi->nregs; r++) {
 		snprintf(key, sizeof(key), "device.%s.hw_info.reg%d", d->name, r);
 		probe_kv_add(kv, key, "0x%llx", (unsigned long long)hi->regs[r]);

@@ -19,7 +19,7 @@ static void from_hw_info(struct probe_unit *u, const struct probe_dev *d,
 	bool dirty = hi->caps & IOMMU_HW_CAP_DIRTY_TRACKING;
 	char more[96] = "";
 
-	if (hi->type == 2 && hi->nregs >= 1) {	/* SMMUv3: IDR0 */
+	if (hi->type == PROBE_HW_INFO_TYPE_ARM_SMMUV3 && hi->nregs >= 1) {
 		unsigned int httu = (hi->regs[0] >> SMMU_IDR0_HTTU_SHIFT) & 3;
 
 		snprintf(more, sizeof(more), "; IDR0 0x%llx: HTTU=%u (%s)",

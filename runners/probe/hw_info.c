@@ -21,11 +21,7 @@
 #include "uapi/iommufd.h"
 #include "uapi/vfio_cdev.h"
 
-/*
- * IOMMU_HW_INFO_TYPE_ARM_SMMUV3 and its data (struct iommu_hw_info_arm_smmuv3)
- * arrive in 6.13's uAPI; the 6.12 headers the build uses lack them.
- */
-#define HW_INFO_TYPE_ARM_SMMUV3 2
+/* struct iommu_hw_info_arm_smmuv3 of 6.13's uAPI. */
 struct hw_info_smmuv3 {
 	uint32_t flags, reserved;
 	uint32_t idr[6], iidr, aidr;
@@ -38,7 +34,7 @@ const char *probe_hw_info_type_name(uint32_t type)
 		return "none";
 	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
 		return "intel_vtd";
-	case HW_INFO_TYPE_ARM_SMMUV3:
+	case PROBE_HW_INFO_TYPE_ARM_SMMUV3:
 		return "arm_smmuv3";
 	case 4:
 		return "amd";
@@ -72,7 +68,7 @@ static void decode(struct probe_hw_info *hi, const void *data)
 		hi->regs[0] = vtd->cap_reg;
 		hi->regs[1] = vtd->ecap_reg;
 		hi->nregs = 2;
-	} else if (hi->type == HW_INFO_TYPE_ARM_SMMUV3) {
+	} else if (hi->type == PROBE_HW_INFO_TYPE_ARM_SMMUV3) {
 		for (i = 0; i < 6; i++)
 			hi->regs[i] = smmu->idr[i];
 		hi->regs[6] = smmu->iidr;

@@ -144,7 +144,7 @@ static int devices(const struct args *a, struct probe_dev *devs, int *n)
 
 static const char *profiles_dir(const struct args *a, char *buf, size_t len)
 {
-	const char *d = probe_profiles_dir(a->profiles, NULL, buf, len);
+	const char *d = probe_profiles_dir(a->profiles, buf, len);
 
 	if (!d)
 		error2(2, "pass --profiles DIR (the profiles/ directory of iodirty) or set IODIRTY_PROFILES",

@@ -49,8 +49,7 @@ static bool dir_ok(const char *d)
 	return !stat(d, &st) && S_ISDIR(st.st_mode);
 }
 
-const char *probe_profiles_dir(const char *dir, const char *argv0, char *buf,
-			       size_t len)
+const char *probe_profiles_dir(const char *dir, char *buf, size_t len)
 {
 	static const char *const rel[] = { "../profiles", "../../profiles" };
 	char exe[PATH_MAX], *slash;
@@ -58,7 +57,6 @@ const char *probe_profiles_dir(const char *dir, const char *argv0, char *buf,
 	size_t i, base;
 	ssize_t n;
 
-	(void)argv0;
 	if (dir && *dir)
 		return dir;
 	if (env && *env)

@@ -19,7 +19,6 @@
 
 #define PROBE_MAX_UNITS 32
 #define PROBE_MAX_DEVS 16
-#define PROBE_MAX_PROFILES 64
 
 /* yes / no / cannot tell */
 enum probe_tri { PROBE_UNKNOWN = -1, PROBE_NO = 0, PROBE_YES = 1 };
@@ -173,6 +172,12 @@ struct probe_hw_info {
 	int nregs;
 };
 
+/*
+ * IOMMU_HW_INFO_TYPE_ARM_SMMUV3 (struct iommu_hw_info_arm_smmuv3) arrives in
+ * 6.13's uAPI; the 6.12 headers the build uses lack it.
+ */
+#define PROBE_HW_INFO_TYPE_ARM_SMMUV3 2
+
 /* The profile's hw_info.type name of a type number ("none", "intel_vtd", ...). */
 const char *probe_hw_info_type_name(uint32_t type);
 
@@ -225,8 +230,7 @@ int probe_pick(const char *dir, const struct probe_facts *f,
 	       struct probe_pick *p);
 
 /* The profile directory: dir, $IODIRTY_PROFILES, or next to the program. */
-const char *probe_profiles_dir(const char *dir, const char *argv0, char *buf,
-			       size_t len);
+const char *probe_profiles_dir(const char *dir, char *buf, size_t len);
 
 /* --- kv.c: the report, as key: value lines or one JSON object --- */
 
