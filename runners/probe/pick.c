@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,27 +19,6 @@
 
 #include "probe.h"
 #include "profile/profile.h"
-
-struct text {
-	char *buf;
-	size_t len, used;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-say(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->used >= t->len - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, t->len - t->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->used += (size_t)n < t->len - t->used ? (size_t)n :
-			   t->len - t->used - 1;
-}
 
 static bool dir_ok(const char *d)
 {
@@ -121,62 +99,80 @@ static bool matches(const struct iod_profile *p, const struct probe_facts *f,
 	return true;
 }
 
-int probe_pick(const char *dir, const struct probe_facts *f,
-	       struct probe_pick *pk)
+/* Every profile of de[0..n) with its verdict, into all; the matches into hits. */
+static int judge(const char *dir, struct dirent **de, int n,
+		 const struct probe_facts *f, struct probe_pick *pk, FILE *all,
+		 FILE *hits)
 {
-	struct text t = { .buf = pk->err, .len = sizeof(pk->err) };
-	char path[PATH_MAX], err[512], why[128], all[1536] = "", hits[512] = "";
-	struct text ta = { .buf = all, .len = sizeof(all) };
-	struct text th = { .buf = hits, .len = sizeof(hits) };
-	struct dirent **de;
-	int n, i, nmatch = 0, rc = 0;
+	char path[PATH_MAX], err[512], why[128];
+	int i, nmatch = 0;
 
-	memset(pk, 0, sizeof(*pk));
-	n = scandir(dir, &de, is_profile, by_name);
-	if (n < 0) {
-		say(&t, "cannot list the profiles in %s (%s); pass --profiles DIR naming the profiles/ directory, or set IODIRTY_PROFILES",
-		    dir, strerror(errno));
-		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		struct iod_profile *p = NULL;
 		bool hit;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, de[i]->d_name);
 		if (iod_profile_load(path, &p, err, sizeof(err))) {
-			if (!rc)
-				say(&t, "profile %s does not load: %s; fix it (build/bin/iodirty-profile check FILE) or remove it",
-				    path, err);
-			rc = -1;
-			continue;
+			snprintf(pk->err, sizeof(pk->err), "profile %.512s does not load: %.1024s; fix it (iodirty-profile check FILE) or remove it",
+				 path, err);
+			return -1;
 		}
 		hit = matches(p, f, why, sizeof(why));
-		de[i]->d_name[strlen(de[i]->d_name) - 8] = '\0';
-		if (hit) {
-			say(&th, "%s%s", nmatch ? ", " : "", de[i]->d_name);
-			if (!nmatch++ &&
-			    (snprintf(pk->name, sizeof(pk->name), "%s", de[i]->d_name) >= (int)sizeof(pk->name) ||
-			     snprintf(pk->path, sizeof(pk->path), "%s", path) >= (int)sizeof(pk->path)))
-				pk->name[0] = '\0';
-		}
-		say(&ta, "%s%s (%s)", ta.used ? ", " : "", de[i]->d_name,
-		    hit ? "matches" : why);
 		iod_profile_free(p);
+		de[i]->d_name[strlen(de[i]->d_name) - 8] = '\0';
+		fprintf(all, "%s%s (%s)", i ? ", " : "", de[i]->d_name,
+			hit ? "matches" : why);
+		if (!hit)
+			continue;
+		fprintf(hits, "%s%s", nmatch ? ", " : "", de[i]->d_name);
+		if (!nmatch++ &&
+		    (snprintf(pk->name, sizeof(pk->name), "%s", de[i]->d_name) >= (int)sizeof(pk->name) ||
+		     snprintf(pk->path, sizeof(pk->path), "%s", path) >= (int)sizeof(pk->path)))
+			pk->name[0] = '\0';
 	}
+	return nmatch;
+}
+
+int probe_pick(const char *dir, const struct probe_facts *f,
+	       struct probe_pick *pk)
+{
+	char *all = NULL, *hits = NULL;
+	size_t alen = 0, hlen = 0;
+	FILE *fa, *fh;
+	struct dirent **de;
+	int n, i, nmatch;
+
+	memset(pk, 0, sizeof(*pk));
+	n = scandir(dir, &de, is_profile, by_name);
+	if (n < 0) {
+		snprintf(pk->err, sizeof(pk->err), "cannot list the profiles in %s (%s); pass --profiles DIR naming the profiles/ directory, or set IODIRTY_PROFILES",
+			 dir, strerror(errno));
+		return -1;
+	}
+	fa = open_memstream(&all, &alen);
+	fh = open_memstream(&hits, &hlen);
+	nmatch = fa && fh ? judge(dir, de, n, f, pk, fa, fh) : -1;
+	if (fa)
+		fclose(fa);
+	if (fh)
+		fclose(fh);
 	for (i = 0; i < n; i++)
 		free(de[i]);
 	free(de);
-	if (rc)
-		return rc;
-	if (nmatch == 1)
-		return 0;
-	pk->name[0] = pk->path[0] = '\0';
-	if (!nmatch)
-		say(&t, "no profile describes this machine (detected iommu=%s dirty=%s machine=%s); profiles in %s: %s; pass --profile NAME to run with one of them anyway, or add a profile with these detect.* keys (runners/new profile NAME, profiles/README.md)",
-		    f->iommu, probe_tri_name(f->dirty), f->machine, dir,
-		    n ? all : "none");
-	else
-		say(&t, "%d profiles match this machine (detected iommu=%s dirty=%s machine=%s): %s; pass --profile NAME, or give the profiles detect.* keys that tell them apart",
-		    nmatch, f->iommu, probe_tri_name(f->dirty), f->machine, hits);
-	return -1;
+	if (nmatch != 1 && nmatch >= 0) {
+		pk->name[0] = pk->path[0] = '\0';
+		if (!nmatch)
+			snprintf(pk->err, sizeof(pk->err), "no profile describes this machine (detected iommu=%s dirty=%s machine=%s); profiles in %s: %s; pass --profile NAME to run with one of them anyway, or add a profile with these detect.* keys (runners/new profile NAME, profiles/README.md)",
+				 f->iommu, probe_tri_name(f->dirty), f->machine,
+				 dir, n ? all : "none");
+		else
+			snprintf(pk->err, sizeof(pk->err), "%d profiles match this machine (detected iommu=%s dirty=%s machine=%s): %s; pass --profile NAME, or give the profiles detect.* keys that tell them apart",
+				 nmatch, f->iommu, probe_tri_name(f->dirty),
+				 f->machine, hits);
+	} else if (nmatch < 0 && !pk->err[0]) {
+		snprintf(pk->err, sizeof(pk->err), "out of memory; retry");
+	}
+	free(all);
+	free(hits);
+	return nmatch == 1 ? 0 : -1;
 }

@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "pci_sysfs.h"
 #include "probe.h"
 
 static char root[PATH_MAX];
@@ -67,26 +68,6 @@ int probe_path(char *buf, size_t len, const char *fmt, ...)
 	return rc;
 }
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	if (!len)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
-
 int probe_read(char *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX];
@@ -98,7 +79,7 @@ int probe_read(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 	if (len)
 		buf[0] = '\0';
-	return rc ? rc : read_small(path, buf, len);
+	return rc ? rc : pci_read_attr(AT_FDCWD, path, buf, len);
 }
 
 int probe_read_hex(uint64_t *val, const char *fmt, ...)
@@ -111,7 +92,7 @@ int probe_read_hex(uint64_t *val, const char *fmt, ...)
 	rc = vpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	if (!rc)
-		rc = read_small(path, buf, sizeof(buf));
+		rc = pci_read_attr(AT_FDCWD, path, buf, sizeof(buf));
 	if (rc)
 		return rc;
 	errno = 0;

@@ -71,39 +71,34 @@ static inline int put(const char *tmp, const char *rel, const char *content)
 	return fclose(f) ? -errno : 0;
 }
 
-/* put() after creating the file's directory. */
-static inline int put_p(const char *tmp, const char *rel, const char *content)
+/* mkdir -p of the directory tmp/rel lives in. */
+static inline int mkparent(const char *tmp, const char *rel)
 {
 	char dir[512], *slash;
-	int rc;
 
 	if (snprintf(dir, sizeof(dir), "%s", rel) >= (int)sizeof(dir))
 		return -ENAMETOOLONG;
 	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		rc = mkdirs(tmp, dir);
-		if (rc)
-			return rc;
-	}
-	return put(tmp, rel, content);
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	return mkdirs(tmp, dir);
+}
+
+/* put() after creating the file's directory. */
+static inline int put_p(const char *tmp, const char *rel, const char *content)
+{
+	return mkparent(tmp, rel) ?: put(tmp, rel, content);
 }
 
 /* tmp/rel -> target (its directory created first). */
 static inline int link_p(const char *tmp, const char *rel, const char *target)
 {
-	char dir[512], p[1024], *slash;
-	int rc;
+	char p[1024];
+	int rc = mkparent(tmp, rel);
 
-	if (snprintf(dir, sizeof(dir), "%s", rel) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		rc = mkdirs(tmp, dir);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	if (snprintf(p, sizeof(p), "%s/%s", tmp, rel) >= (int)sizeof(p))
 		return -ENAMETOOLONG;
 	return symlink(target, p) ? -errno : 0;
