@@ -12,9 +12,8 @@
 #include "probe.h"
 #include "uapi/iommufd.h"
 
-/* The IOMMU kernel's own answer for the unit of a bound device. */
-static void from_hw_info(struct probe_unit *u, const struct probe_dev *d,
-			 const struct probe_hw_info *hi)
+void probe_unit_hw_info(struct probe_unit *u, const struct probe_dev *d,
+			const struct probe_hw_info *hi)
 {
 	bool dirty = hi->caps & IOMMU_HW_CAP_DIRTY_TRACKING;
 	char more[96] = "";
@@ -54,7 +53,7 @@ static unsigned long long relevant_units(const struct probe_facts *f)
 	return mask;
 }
 
-static void overall(struct probe_facts *f)
+void probe_facts_decide(struct probe_facts *f)
 {
 	unsigned long long mask = relevant_units(f);
 	int i, yes = 0, no = 0, unknown = 0;
@@ -131,9 +130,9 @@ void probe_facts_gather(struct probe_facts *f, const struct probe_dev *devs,
 			continue;
 		u = probe_unit_of_dev(f->units, f->nunits, devs[i].bdf);
 		if (u >= 0)
-			from_hw_info(&f->units[u], &devs[i], &f->hw[i]);
+			probe_unit_hw_info(&f->units[u], &devs[i], &f->hw[i]);
 	}
-	overall(f);
+	probe_facts_decide(f);
 	probe_machine(f->machine, sizeof(f->machine), f->machine_why,
 		      sizeof(f->machine_why));
 }

@@ -210,6 +210,15 @@ struct probe_facts {
 	bool hw_tried[PROBE_MAX_DEVS];
 };
 
+/*
+ * The kernel's own answer (GET_HW_INFO through d, bound to vfio-pci) for
+ * d's unit u: it replaces what the registers said (SMMUv3: IDR0.HTTU shown).
+ */
+void probe_unit_hw_info(struct probe_unit *u, const struct probe_dev *d,
+			const struct probe_hw_info *hi);
+/* detect.iommu and detect.dirty of f from its units (and f->kc). */
+void probe_facts_decide(struct probe_facts *f);
+
 /* Gather the facts; devs (may be NULL) are the named devices. */
 void probe_facts_gather(struct probe_facts *f, const struct probe_dev *devs,
 			int ndevs);

@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "fake_tree.h"
 #include "probe.h"
+#include "uapi/iommufd.h"
 
 /* ECAP of QEMU 7.2 intel-iommu,x-scalable-mode=on, read in the lab guest. */
 #define QEMU_ECAP "480080f00f4a"
@@ -273,6 +274,41 @@ TEST_F(probe, a_named_device_narrows_to_its_iommu_unit)
 	EXPECT_EQ(PROBE_YES, self->f.dirty);
 	/* not bound: GET_HW_INFO is not tried on a fake tree */
 	EXPECT_NE(0, self->f.hw[0].err);
+}
+
+TEST_F(probe, smmuv3_dirty_from_get_hw_info_is_arm_smmuv3)
+{
+	struct probe_dev d = { .name = "nic", .bdf = "0000:01:00.0" };
+	struct probe_hw_info hi = {
+		.type = PROBE_HW_INFO_TYPE_ARM_SMMUV3,
+		.caps = IOMMU_HW_CAP_DIRTY_TRACKING,
+		.regs = { 0x0e8fb2bf },	/* IDR0: HTTU (7:6) = 2 */
+		.nregs = 8,
+	};
+
+	ASSERT_EQ(0, link_p(self->tmp, "sys/devices/platform/smmu/driver",
+			    "../../../bus/platform/drivers/arm-smmu-v3"));
+	ASSERT_EQ(0, link_p(self->tmp, "sys/class/iommu/smmu3.0x0000000009050000/device",
+			    "../../../devices/platform/smmu"));
+	/* IDR0 is not in sysfs: without a device, dirty is unknown */
+	ASSERT_EQ(0, pick(self)) TH_LOG("%s", self->pk.err);
+	EXPECT_STREQ("smmuv3", self->f.iommu);
+	EXPECT_EQ(PROBE_UNKNOWN, self->f.dirty);
+	EXPECT_STREQ("arm-smmuv3", self->pk.name);
+	/* the kernel's answer through a bound device decides */
+	probe_unit_hw_info(&self->f.units[0], &d, &hi);
+	probe_facts_decide(&self->f);
+	EXPECT_EQ(PROBE_YES, self->f.dirty);
+	EXPECT_NE(NULL, strstr(self->f.dirty_why, "IDR0 0xe8fb2bf: HTTU=2 (access and dirty)"))
+		TH_LOG("%s", self->f.dirty_why);
+	hi.caps = 0;
+	hi.regs[0] = 0x0e8fb27f;	/* HTTU = 1: access flag only */
+	probe_unit_hw_info(&self->f.units[0], &d, &hi);
+	probe_facts_decide(&self->f);
+	EXPECT_EQ(PROBE_NO, self->f.dirty);
+	EXPECT_NE(NULL, strstr(self->f.dirty_why, "HTTU=1 (access flag only)"));
+	ASSERT_EQ(-1, probe_pick(self->profiles, &self->f, &self->pk));
+	EXPECT_NE(NULL, strstr(self->pk.err, "arm-smmuv3 (wants dirty=yes)"));
 }
 
 TEST_F(probe, report_and_json)
