@@ -20,7 +20,7 @@ PKGS_BUILD := build-essential liburing-dev libnuma-dev perl
 
 WARN := -Wall -Wextra -Werror
 BASE_CFLAGS := -std=gnu11 $(WARN) -g -D_GNU_SOURCE
-INCLUDES := -Ilib -Irunners/collect -Irunners/bind -Irunners/profile \
+INCLUDES := -Ilib -Irunners/collect -Irunners/bind -Irunners/profile -Irunners/probe \
 	-isystem $(KHDR)/usr/include -isystem $(KHDR)/selftests
 GUEST_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
@@ -103,6 +103,9 @@ $(BUILD)/host/libiodirty.a: $(HOST_LIB_OBJS) $(HOST_TOOL_OBJS)
 $(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
 	rm -f $@; $(AR) rcs $@ $^
 
+$(BUILD)/tool/libbind.a: $(BIND_LIB_SRCS:%.c=$(BUILD)/tool/%.o)
+	rm -f $@; $(AR) rcs $@ $^
+
 $(BUILD)/guest/libbind.a: $(GUEST_BIND_OBJS)
 	rm -f $@; $(AR) rcs $@ $^
 
@@ -121,9 +124,10 @@ $(BUILD)/guest/bin/iodirty-bind: $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_S
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^
 
-# One host tool per runners/<tool>/ directory: all its .c files + the lib.
+# One host tool per runners/<tool>/ directory: all its .c files + the
+# binder's host-safety code (the storage guard) + the lib.
 define tool_rule
-$(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libiodirty.a
+$(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libbind.a $(BUILD)/tool/libiodirty.a
 	@mkdir -p $$(@D)
 	$$(CC) -o $$@ $$^
 endef
@@ -139,6 +143,7 @@ unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS)
 	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
+	IODIRTY_PROBE_BIN=$(abspath $(BUILD))/bin/iodirty-probe \
 	IODIRTY_SUITE_PROGRAMS=$(abspath $(BUILD))/guest/suites \
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 

@@ -9,6 +9,10 @@
 name = amd-vi
 description = AMD-Vi with HDSup (host dirty bits), device via vfio-pci, kernel 6.12
 
+# iodirty detect picks this profile for AMD-Vi whose EFR has HDSup, on any machine.
+detect.iommu = amd
+detect.dirty = yes
+
 device = vfio-pci
 
 # No DMA engine driver yet; end-to-end dirty cases skip.

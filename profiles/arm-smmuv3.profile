@@ -5,6 +5,10 @@
 name = arm-smmuv3
 description = Arm SMMUv3 with HTTU dirty-bit management (stage 1), device via vfio-pci
 
+# iodirty detect picks this profile for an SMMUv3 whose IDR0.HTTU has dirty (read through IOMMU_GET_HW_INFO with a named device).
+detect.iommu = smmuv3
+detect.dirty = yes
+
 device = vfio-pci
 
 # No DMA engine driver yet; end-to-end dirty cases skip.

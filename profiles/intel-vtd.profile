@@ -10,6 +10,10 @@
 name = intel-vtd
 description = Intel VT-d with SSADS (second-stage A/D) in scalable mode, device via vfio-pci
 
+# iodirty detect picks this profile for VT-d with SMTS, SLADS and SMPWC in scalable mode, on any machine.
+detect.iommu = intel
+detect.dirty = yes
+
 device = vfio-pci
 
 # No DMA engine driver yet; end-to-end dirty cases skip.

@@ -7,6 +7,11 @@
 name = lab-amd
 description = QEMU 7.2 amd-iommu with an edu device via vfio-pci
 
+# iodirty detect picks this profile for QEMU's amd-iommu: no HDSup.
+detect.iommu = amd
+detect.dirty = no
+detect.machine = qemu
+
 device = vfio-pci
 
 # edu: write-DMA of at most 4095 bytes per command; widen dma_mask in QEMU.

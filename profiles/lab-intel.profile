@@ -1,13 +1,19 @@
 # Target: QEMU 7.2 intel-iommu in scalable mode (x-scalable-mode=on), edu device
 # bound to vfio-pci and used through the VFIO cdev, guest kernel 6.12.
 #
-# Measured registers (QEMU 7.2): CAP = 0x00d2008c22260206,
+# Measured registers (QEMU 7.2): CAP = 0x00d2008c22260206 (0x...286 with
+# caching-mode=on, CAP.CM bit 7, as the lab runs it),
 # ECAP = 0x480080f00f4a (SRS bit 31, SMTS bit 43, SLTS bit 46). ECAP.NEST
 # (bit 26), SLADS (bit 45) and SMPWC (bit 48) are all 0; no QEMU release
 # emulates second-stage dirty bits.
 
 name = lab-intel
 description = QEMU 7.2 intel-iommu (scalable mode) with an edu device via vfio-pci
+
+# iodirty detect picks this profile for QEMU's intel-iommu: no SLADS/SMPWC.
+detect.iommu = intel
+detect.dirty = no
+detect.machine = qemu
 
 device = vfio-pci
 

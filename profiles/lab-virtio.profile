@@ -6,6 +6,11 @@
 name = lab-virtio
 description = QEMU 7.2 virtio-iommu with an edu device via vfio-pci
 
+# iodirty detect picks this profile for virtio-iommu under QEMU (the driver has no dirty tracking).
+detect.iommu = virtio
+detect.dirty = no
+detect.machine = qemu
+
 device = vfio-pci
 dma.engine = edu
 

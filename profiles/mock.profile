@@ -9,6 +9,9 @@
 name = mock
 description = iommufd selftest mock IOMMU (IOMMUFD_TEST), mock devices, no vIOMMU
 
+# iodirty detect picks this profile for no hardware IOMMU and CONFIG_IOMMUFD_TEST.
+detect.iommu = mock
+
 # The suites create devices with IOMMU_TEST_OP_MOCK_DOMAIN(_FLAGS); a device
 # created with MOCK_FLAGS_DEVICE_NO_DIRTY models an IOMMU without dirty support.
 # On 6.12 mock devices cannot be created while intel-iommu or amd-iommu is

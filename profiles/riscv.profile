@@ -5,6 +5,9 @@
 name = riscv
 description = RISC-V IOMMU (no dirty tracking in the driver), device via vfio-pci
 
+# iodirty detect picks this profile for a RISC-V IOMMU (the driver never tracks dirty pages, whatever the hardware has).
+detect.iommu = riscv
+
 device = vfio-pci
 
 # No DMA engine driver yet; end-to-end cases skip.

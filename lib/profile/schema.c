@@ -259,6 +259,26 @@ const struct iod_key iod_schema[] = {
 		.help = "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])",
 	},
 	{
+		.key = "detect.iommu",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "intel" }, { .name = "amd" },
+				     { .name = "smmuv3" }, { .name = "riscv" },
+				     { .name = "virtio" }, { .name = "mock" }),
+		.help = "iodirty detect picks this profile on a machine with this IOMMU (/sys/class/iommu; mock: none there and CONFIG_IOMMUFD_TEST); a profile without it is never picked",
+	},
+	{
+		.key = "detect.dirty",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "yes" }, { .name = "no" }),
+		.help = "... and only when the IOMMU's dirty-tracking capability (registers, or IOMMU_GET_HW_INFO through a named device) is this; unset: either",
+	},
+	{
+		.key = "detect.machine",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "qemu" }, { .name = "other" }),
+		.help = "... and only on this machine: qemu (DMI sys_vendor QEMU, or QEMU's host bridge) or other; unset: either",
+	},
+	{
 		.key = "known_bug.",
 		.type = IOD_KT_KNOWN_BUG,
 		.prefix = true,

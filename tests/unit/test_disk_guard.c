@@ -26,6 +26,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "disk_guard.h"
+#include "fake_tree.h"
 
 #define NVME "0000:00:11.0"	/* the controller under test */
 #define OTHER "0000:00:12.0"	/* another controller */
@@ -34,41 +35,6 @@
 #define MOUNTINFO_BASE \
 	"22 1 0:21 / / rw,relatime - tmpfs rootfs rw\n" \
 	"23 22 0:5 / /dev rw - devtmpfs devtmpfs rw\n"
-
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *f)
-{
-	return remove(p);
-}
-
-/* mkdir -p of tmp/rel. */
-static int mkdirs(const char *tmp, const char *rel)
-{
-	char p[512];
-	char *s;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	for (s = p + strlen(tmp) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return mkdir(p, 0755) && errno != EEXIST ? -errno : 0;
-}
-
-static int put(const char *tmp, const char *rel, const char *content)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	f = fopen(p, "w");
-	if (!f)
-		return -errno;
-	fputs(content, f);
-	return fclose(f) ? -errno : 0;
-}
 
 FIXTURE(guard) {
 	char tmp[128];
@@ -152,7 +118,7 @@ FIXTURE_SETUP(guard)
 FIXTURE_TEARDOWN(guard)
 {
 	if (strcmp(self->tmp + strlen(self->tmp) - 6, "XXXXXX"))
-		nftw(self->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		nftw(self->tmp, fake_tree_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int guard(FIXTURE_DATA(guard) *self, const char *bdf)
@@ -205,7 +171,7 @@ TEST_F(guard, no_block_layer_means_no_disks)
 	char p[256];
 
 	snprintf(p, sizeof(p), "%s/class/block", self->sys);
-	ASSERT_EQ(0, nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS));
+	ASSERT_EQ(0, nftw(p, fake_tree_rm_one, 16, FTW_DEPTH | FTW_PHYS));
 	ASSERT_EQ(0, iod_disk_list(&self->roots, NVME, NULL, 0));
 	ASSERT_EQ(0, guard(self, NVME));
 }

@@ -480,6 +480,24 @@ TEST_F(prof, reject_bad_enum_required)
 			       "bad value 'pci' for 'device' (allowed: mock, vfio-pci)"));
 }
 
+TEST_F(prof, detect_keys)
+{
+	ASSERT_EQ(0, load_min(self, "det", "detect.iommu = smmuv3\n"
+					   "detect.dirty = yes\n"
+					   "detect.machine = qemu\n")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_STREQ("smmuv3", iod_profile_enum(self->p, "detect.iommu"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "detect.dirty", "yes"));
+	EXPECT_STREQ("qemu", iod_profile_enum(self->p, "detect.machine"));
+	ASSERT_EQ(-1, load_min(self, "det2", "detect.iommu = arm\n"));
+	EXPECT_NE(NULL, strstr(self->err,
+			       "bad value 'arm' for 'detect.iommu' (allowed: intel, amd, smmuv3, riscv, virtio, mock)"))
+		TH_LOG("%s", self->err);
+	ASSERT_EQ(-1, load_min(self, "det3", "detect.dirty = maybe\n"));
+	EXPECT_NE(NULL, strstr(self->err, "(allowed: yes, no)"));
+}
+
 TEST_F(prof, reject_bad_errno)
 {
 	EXPECT_LINE_ERROR("errno", "attach.dirty = EWHATEVER\n",
