@@ -72,7 +72,6 @@ static const char *named_engine(void)
 /* Answer --engines (see engine.h). */
 static void list_engines(char *argv0)
 {
-	char *argv[] = { argv0, NULL };
 	const char *named = named_engine();
 	unsigned int i;
 
@@ -82,7 +81,7 @@ static void list_engines(char *argv0)
 		printf("%s\n", named);
 		exit(0);
 	}
-	iod_env_load(1, argv);
+	iod_env_load_profile(argv0);
 	for (i = 0; i < ARRAY_SIZE(engines); i++)
 		if (device_present(engines[i]))
 			printf("%s\n", engines[i]->name);

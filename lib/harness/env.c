@@ -4,12 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "harness/env.h"
+#include "harness/kernel_caps.h"
+
+/* kselftest's exit code of a program that skipped (KSFT_SKIP). */
+#define IOD_EXIT_SKIP 4
 
 struct iod_env iod_env;
 
-static int wants_no_profile(int argc, char **argv)
+int iod_env_listing(int argc, char **argv)
 {
 	int i;
 
@@ -19,14 +24,87 @@ static int wants_no_profile(int argc, char **argv)
 	return 0;
 }
 
-void iod_env_load(int argc, char **argv)
+/* The release named by IODIRTY_KERNEL_RELEASE, or NULL. */
+static const char *assumed_release(void)
+{
+	const char *env = getenv("IODIRTY_KERNEL_RELEASE");
+
+	return env && *env ? env : NULL;
+}
+
+static const char *running_release(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "(uname failed)" : u.release;
+}
+
+void iod_env_tap_header(void)
+{
+	static bool printed;
+
+	if (printed)
+		return;
+	printed = true;
+	/* The kselftest harness prints no second header. */
+	setenv("KSFT_TAP_LEVEL", "1", 1);
+	printf("TAP version 13\n");
+	if (assumed_release())
+		printf("# kernel release: IODIRTY_KERNEL_RELEASE=%s stands in for the running kernel %s: the profile's kernel.min, kernel.max and ranged keys are judged for %s\n",
+		       assumed_release(), running_release(),
+		       iod_profile_kernel(iod_env.profile));
+	fflush(stdout);
+}
+
+/* Refuse a kernel outside the profile's kernel.min .. kernel.max. */
+static void refuse_release(const char *argv0, const char *path)
+{
+	const char *b = iod_profile_broken_bound(iod_env.profile);
+	const char *lim;
+	bool min;
+
+	if (!b)
+		return;
+	min = !strcmp(b, "kernel.min");
+	lim = iod_profile_str(iod_env.profile, b);
+	fprintf(stderr,
+		"%s: error: kernel %s%s%s%s is %s than %s, the %s release profile %s %s (%s)\n"
+		"%s: next: run a kernel of %s %s, or name the profile written for this kernel in IODIRTY_PROFILE; for a kernel that carries what the profile needs under another release (a backport), set IODIRTY_KERNEL_RELEASE=<the release it matches> (every program then says so in its output)\n",
+		argv0, iod_profile_kernel(iod_env.profile),
+		assumed_release() ? " (IODIRTY_KERNEL_RELEASE; running " : "",
+		assumed_release() ? running_release() : "",
+		assumed_release() ? ")" : "", min ? "older" : "newer", lim,
+		min ? "oldest" : "newest", path,
+		min ? "applies to" : "is known to hold for", b, argv0,
+		lim, min ? "or newer" : "or older");
+	exit(1);
+}
+
+/*
+ * A program whose kernel lacks what it needs SKIPs whole: no iommufd
+ * (unless the program says IOD_IOMMUFD_OPTIONAL), no mock where the
+ * profile's device is the mock.
+ */
+static void skip_missing(void)
+{
+	char why[384];
+
+	if ((!iod_iommufd_optional && iod_iommufd_missing(why, sizeof(why))) ||
+	    (iod_env_is_mock() && iod_mock_missing(why, sizeof(why)))) {
+		iod_env_tap_header();
+		printf("1..0 # SKIP %s\n", why);
+		exit(IOD_EXIT_SKIP);
+	}
+}
+
+static void load(int argc, char **argv, bool run)
 {
 	const char *path = getenv("IODIRTY_PROFILE");
 	char err[512];
 
 	iod_env.flavour = getenv("IODIRTY_FLAVOUR");
 	iod_env.vfio_cdev = getenv("IODIRTY_VFIO_CDEV");
-	if (wants_no_profile(argc, argv))
+	if (iod_env_listing(argc, argv))
 		return;
 	if (!path || !*path) {
 		fprintf(stderr,
@@ -41,16 +119,11 @@ void iod_env_load(int argc, char **argv)
 			argv[0], err, argv[0]);
 		exit(1);
 	}
-	if (iod_profile_applies(iod_env.profile) == 0) {
-		fprintf(stderr,
-			"%s: error: kernel %s is older than %s, the oldest release profile %s applies to (kernel.min)\n"
-			"%s: next: run a kernel of %s or newer, or name the profile written for this kernel in IODIRTY_PROFILE\n",
-			argv[0], iod_profile_kernel(iod_env.profile),
-			iod_profile_str(iod_env.profile, "kernel.min"), path,
-			argv[0], iod_profile_str(iod_env.profile, "kernel.min"));
-		exit(1);
-	}
-	if (!iod_env_is_mock() && (!iod_env.vfio_cdev || !*iod_env.vfio_cdev)) {
+	refuse_release(argv[0], path);
+	if (run)
+		skip_missing();
+	if (!iod_env_is_mock() && !iod_iommufd_optional &&
+	    (!iod_env.vfio_cdev || !*iod_env.vfio_cdev)) {
 		fprintf(stderr,
 			"%s: error: profile %s drives a PCI device but IODIRTY_VFIO_CDEV is not set\n"
 			"%s: next: bind the device with 'iodirty-bind bind --allow BDF --state FILE BDF' and export IODIRTY_VFIO_CDEV=<the cdev it prints>\n",
@@ -59,46 +132,84 @@ void iod_env_load(int argc, char **argv)
 	}
 }
 
+void iod_env_load(int argc, char **argv)
+{
+	load(argc, argv, true);
+}
+
+void iod_env_load_profile(char *argv0)
+{
+	char *argv[] = { argv0, NULL };
+
+	load(1, argv, false);
+}
+
 #define MAX_DEVICES 16
 
-static struct {
+struct named {
 	char name[32];
-	char cdev[128];
-} devices[MAX_DEVICES];
-static unsigned int nr_devices;
-static bool devices_read;
+	char value[128];
+};
 
-static void read_devices(void)
+/* NAME=VALUE words of environment variable `var`, split at ' ' or ','. */
+static unsigned int read_named(const char *var, struct named *t)
 {
-	const char *s = getenv("IODIRTY_DEVICES");
+	const char *s = getenv(var);
+	unsigned int n = 0;
 
-	devices_read = true;
-	while (s && *s && nr_devices < MAX_DEVICES) {
-		size_t n = strcspn(s, " ,");
-		const char *eq = memchr(s, '=', n);
+	while (s && *s && n < MAX_DEVICES) {
+		size_t len = strcspn(s, " ,");
+		const char *eq = memchr(s, '=', len);
 
-		if (eq && eq > s && (size_t)(eq - s) < sizeof(devices[0].name) &&
-		    n - (size_t)(eq - s) - 1 < sizeof(devices[0].cdev)) {
-			memcpy(devices[nr_devices].name, s, eq - s);
-			memcpy(devices[nr_devices].cdev, eq + 1,
-			       n - (eq - s) - 1);
-			nr_devices++;
+		if (eq && eq > s && (size_t)(eq - s) < sizeof(t[0].name) &&
+		    len - (size_t)(eq - s) - 1 < sizeof(t[0].value)) {
+			memcpy(t[n].name, s, eq - s);
+			memcpy(t[n].value, eq + 1, len - (eq - s) - 1);
+			n++;
 		}
-		s += n;
+		s += len;
 		s += strspn(s, " ,");
 	}
+	return n;
+}
+
+static const char *find_named(const struct named *t, unsigned int n,
+			      const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].value;
+	return NULL;
 }
 
 const char *iod_env_device(const char *name)
 {
-	unsigned int i;
+	static struct named devices[MAX_DEVICES];
+	static unsigned int n;
+	static bool read;
 
-	if (!devices_read)
-		read_devices();
-	for (i = 0; i < nr_devices; i++)
-		if (!strcmp(devices[i].name, name))
-			return devices[i].cdev;
-	return NULL;
+	if (!read) {
+		n = read_named("IODIRTY_DEVICES", devices);
+		read = true;
+	}
+	return find_named(devices, n, name);
+}
+
+const char *iod_env_device_bdf(const char *name)
+{
+	static struct named bdfs[MAX_DEVICES];
+	static unsigned int n;
+	static bool read;
+	const char *b;
+
+	if (!read) {
+		n = read_named("IODIRTY_DEVICE_BDFS", bdfs);
+		read = true;
+	}
+	b = find_named(bdfs, n, name);
+	return b && *b ? b : NULL;
 }
 
 int iod_env_is_mock(void)

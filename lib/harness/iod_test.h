@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "harness/env.h"
+#include "harness/kernel_caps.h"
 #include "profile/profile.h"
 #include "model/rand.h"
 #include "harness/target.h"
@@ -299,6 +300,8 @@ static inline const char *iod_case_entry(const char *(*get)(
 		iod_engine_take_arg(&argc, argv); \
 		iod_seed_take_arg(&argc, argv); \
 		iod_env_load(argc, argv); \
+		if (!iod_env_listing(argc, argv)) \
+			iod_env_tap_header(); \
 		return test_harness_run(argc, argv); \
 	}
 

@@ -31,7 +31,7 @@
  * line that contains the kernel release wins; the plain `key = value` line is
  * the value for every release no range of the key contains. Ranges of one key
  * must not overlap; a required key must have a value for every release.
- * `name` and `kernel.min` cannot be ranged. The release is the running
+ * `name`, `kernel.min` and `kernel.max` cannot be ranged. The release is the running
  * kernel's (uname(2), "6.12.117-amd64" reads as 6.12.117, "6.19.0-rc3+" as
  * 6.19.0) unless IODIRTY_KERNEL_RELEASE names one, or the profile is loaded
  * with iod_profile_load_for(). Every line is validated whatever the release.
@@ -93,11 +93,18 @@ int iod_kernel_release_running(struct iod_kernel_release *out, char *err,
 const char *iod_profile_kernel(const struct iod_profile *p);
 
 /*
- * 1 if the profile applies to its kernel release (kernel.min unset, or not
- * newer than the release), 0 if the release is older than kernel.min, -1
+ * 1 if the profile applies to its kernel release: kernel.min unset or not
+ * newer than the release, and kernel.max unset or not older (a
+ * MAJOR.MINOR kernel.max holds every MAJOR.MINOR.x); 0 if it does not, -1
  * without a profile. Loading never fails on this: callers decide.
  */
 int iod_profile_applies(const struct iod_profile *p);
+
+/*
+ * The bound the profile's release breaks: "kernel.min" (the release is
+ * older), "kernel.max" (newer), or NULL where the profile applies.
+ */
+const char *iod_profile_broken_bound(const struct iod_profile *p);
 
 /* Line the resolved value of @key comes from, or 0 if unset. */
 unsigned int iod_profile_line(const struct iod_profile *p, const char *key);

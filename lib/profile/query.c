@@ -149,17 +149,40 @@ const char *iod_profile_kernel(const struct iod_profile *p)
 	return p ? p->release_str : NULL;
 }
 
-int iod_profile_applies(const struct iod_profile *p)
+/* The bound @key packed; a MAJOR.MINOR kernel.max holds every .PATCH. */
+static bool bound(const struct iod_profile *p, const char *key, uint64_t *v)
 {
-	const struct iod_entry *e;
-	struct iod_kernel_release min;
+	const struct iod_entry *e = entry_find(p, key);
+	struct iod_kernel_release r;
+
+	if (!e || iod_prof_version_parse(e->value, &r))
+		return false;
+	/* One '.': MAJOR.MINOR. */
+	if (!strcmp(key, "kernel.max") &&
+	    strchr(e->value, '.') == strrchr(e->value, '.'))
+		r.patch = IOD_KERNEL_PART_MAX;
+	*v = iod_prof_ver_pack(&r);
+	return true;
+}
+
+const char *iod_profile_broken_bound(const struct iod_profile *p)
+{
+	uint64_t v;
 
 	if (!p)
+		return NULL;
+	if (bound(p, "kernel.min", &v) && p->release < v)
+		return "kernel.min";
+	if (bound(p, "kernel.max", &v) && p->release > v)
+		return "kernel.max";
+	return NULL;
+}
+
+int iod_profile_applies(const struct iod_profile *p)
+{
+	if (!p)
 		return -1;
-	e = entry_find(p, "kernel.min");
-	if (!e || iod_prof_version_parse(e->value, &min))
-		return 1;
-	return p->release >= iod_prof_ver_pack(&min);
+	return !iod_profile_broken_bound(p);
 }
 
 unsigned int iod_profile_line(const struct iod_profile *p, const char *key)
@@ -179,10 +202,11 @@ void iod_profile_show(const struct iod_profile *p, FILE *f)
 	if (!p)
 		return;
 	fprintf(f, "# %s for kernel %s\n", p->path, p->release_str);
-	if (iod_profile_applies(p) == 0)
+	if (iod_profile_broken_bound(p))
 		fprintf(f,
-			"# the profile does not apply to this kernel: kernel.min = %s\n",
-			iod_profile_str(p, "kernel.min"));
+			"# the profile does not apply to this kernel: %s = %s\n",
+			iod_profile_broken_bound(p),
+			iod_profile_str(p, iod_profile_broken_bound(p)));
 	for (i = 0; i < p->nr; i++) {
 		const struct iod_entry *e = &p->entries[i];
 

@@ -259,6 +259,12 @@ const struct iod_key iod_schema[] = {
 		.help = "oldest kernel release the profile applies to (MAJOR.MINOR[.PATCH])",
 	},
 	{
+		.key = "kernel.max",
+		.type = IOD_KT_STRING,
+		.check = check_version,
+		.help = "newest kernel release the profile is known to hold for (MAJOR.MINOR[.PATCH]; MAJOR.MINOR holds every MAJOR.MINOR.x)",
+	},
+	{
 		.key = "detect.iommu",
 		.type = IOD_KT_ENUM,
 		.values = IOD_VALUES({ .name = "intel" }, { .name = "amd" },
@@ -344,7 +350,8 @@ const char *iod_known_bug_split(const char *value, char *commit,
 
 bool iod_prof_rangeable(const struct iod_key *k)
 {
-	return strcmp(k->key, "name") && strcmp(k->key, "kernel.min");
+	return strcmp(k->key, "name") && strcmp(k->key, "kernel.min") &&
+	       strcmp(k->key, "kernel.max");
 }
 
 const struct iod_key *iod_prof_schema_find(const char *key, bool *bad_case_id)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The iommufd mock IOMMU's test operations. */
+#include <errno.h>
 #include <stdint.h>
 
 #include "uapi/iommufd.h"
@@ -76,4 +77,17 @@ int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 	if (!rc && nr_dirty)
 		*nr_dirty = cmd.dirty.out_nr_dirty;
 	return rc;
+}
+
+int iod_mock_present(int fd)
+{
+	/* An op no kernel defines: the mock answers EOPNOTSUPP. */
+	struct iommu_test_cmd cmd = { .size = sizeof(cmd), .op = ~0u };
+	int rc = iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
+
+	if (rc == -EOPNOTSUPP)
+		return 1;
+	if (rc == -ENOTTY)
+		return 0;
+	return rc ? rc : 1;
 }

@@ -36,4 +36,11 @@ int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 		       uint64_t length, uint64_t page_size,
 		       const void *bitmap, uint64_t *nr_dirty);
 
+/*
+ * Does the kernel behind iommufd `fd` have the mock (CONFIG_IOMMUFD_TEST)?
+ * 1 yes, 0 no (IOMMU_TEST_CMD is not an ioctl there: ENOTTY), or -errno
+ * when the question itself failed.
+ */
+int iod_mock_present(int fd);
+
 #endif

@@ -5,7 +5,8 @@
  *   iodirty-profile check FILE... [--kernel REL] [--programs DIR]
  *	exit 1 with FILE:LINE: reason on the first bad one. With a release
  *	(--kernel, else $IODIRTY_KERNEL_RELEASE) also exit 1 if a profile's
- *	kernel.min is newer: the profile does not apply to that kernel.
+ *	kernel.min is newer or kernel.max older: the profile does not apply
+ *	to that kernel.
  *	With DIR, the suite programs under it (built for the lab; each lists
  *	its cases with -l): exit 1 naming FILE:LINE and the closest case id
  *	for every known_bug.* or lab_defect.* key that names no case, or if
@@ -164,12 +165,15 @@ static int check(int n, char **files, const char *release,
 		if (load(files[i], release, &p))
 			break;
 		if (judge && !iod_profile_applies(p)) {
+			const char *b = iod_profile_broken_bound(p);
+
 			fprintf(stderr,
-				"iodirty-profile: error: %s does not apply to kernel %s: its kernel.min is %s\n"
-				"iodirty-profile: next: run a kernel of at least %s with this profile, or pick the profile of this kernel\n",
-				files[i], iod_profile_kernel(p),
-				iod_profile_str(p, "kernel.min"),
-				iod_profile_str(p, "kernel.min"));
+				"iodirty-profile: error: %s does not apply to kernel %s: its %s is %s\n"
+				"iodirty-profile: next: run a kernel %s %s with this profile, or pick the profile of this kernel\n",
+				files[i], iod_profile_kernel(p), b,
+				iod_profile_str(p, b),
+				strcmp(b, "kernel.min") ? "of at most" :
+				"of at least", iod_profile_str(p, b));
 			bad = 1;
 		}
 		iod_profile_free(p);
@@ -188,9 +192,10 @@ static int show(const char *file, const char *release)
 		return 1;
 	if (!iod_profile_applies(p))
 		fprintf(stderr,
-			"iodirty-profile: note: %s does not apply to kernel %s: its kernel.min is %s\n",
+			"iodirty-profile: note: %s does not apply to kernel %s: its %s is %s\n",
 			file, iod_profile_kernel(p),
-			iod_profile_str(p, "kernel.min"));
+			iod_profile_broken_bound(p),
+			iod_profile_str(p, iod_profile_broken_bound(p)));
 	iod_profile_show(p, stdout);
 	iod_profile_free(p);
 	return 0;

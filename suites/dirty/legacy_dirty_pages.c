@@ -33,6 +33,9 @@
 #define BM_WORDS	16	/* bitmap buffer, in u64 words */
 #define KEY_LEN		48
 
+/* The type1 container needs no iommufd; the compat variant SKIPs without. */
+IOD_IOMMUFD_OPTIONAL
+
 FIXTURE(legacy) {
 	int group_fd;
 	int container_fd;
@@ -86,6 +89,8 @@ static const char *profile_path(void)
 FIXTURE_SETUP(legacy)
 {
 	const char *cdev = iod_env_device("edu");
+	const char *bdf = iod_env_device_bdf("edu");
+	char why[384];
 	uint32_t flags = 0;
 
 	self->group_fd = -1;
@@ -93,12 +98,20 @@ FIXTURE_SETUP(legacy)
 	self->dev.fd = -1;
 	if (!cdev)
 		cdev = iod_env.vfio_cdev;
-	if (iod_env_is_mock() || !cdev || !*cdev)
+	if (iod_env_is_mock() || ((!cdev || !*cdev) && !bdf))
 		SKIP(return, "no VFIO device on this target (profile %s, device = %s): the legacy container needs a PCI device in an IOMMU group",
 		     profile_path(), iod_rule("device", "unset"));
+	if (!strcmp(variant->container, "/dev/iommu") &&
+	    iod_iommufd_missing(why, sizeof(why)))
+		SKIP(return, "%s", why);
 
-	ASSERT_EQ(0, iod_vfio_cdev_bdf(cdev, self->bdf, sizeof(self->bdf)))
-		TH_LOG("no PCI device behind %s: %s", cdev, strerror(errno));
+	if (bdf)
+		snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
+	else
+		ASSERT_EQ(0, iod_vfio_cdev_bdf(cdev, self->bdf,
+					       sizeof(self->bdf)))
+			TH_LOG("no PCI device behind %s: %s", cdev,
+			       strerror(errno));
 	ASSERT_EQ(0, iod_vfio_bdf_group(self->bdf, &self->group))
 		TH_LOG("%s has no IOMMU group: %s", self->bdf, strerror(errno));
 	self->group_fd = iod_vfio_group_open(self->group);

@@ -1529,6 +1529,71 @@ TEST_F(prof, applies_to_kernel)
 	EXPECT_EQ(-1, iod_profile_applies(NULL));
 }
 
+TEST_F(prof, kernel_max_bounds_the_release)
+{
+	/* A MAJOR.MINOR kernel.max holds every MAJOR.MINOR.x. */
+	ASSERT_EQ(0, load_min_for(self, "max", "kernel.max = 6.12\n",
+				  "6.12.999")) {
+		TH_LOG("%s", self->err);
+	}
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	EXPECT_EQ(NULL, iod_profile_broken_bound(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.13.0-rc1"));
+	EXPECT_EQ(0, iod_profile_applies(self->p));
+	EXPECT_STREQ("kernel.max", iod_profile_broken_bound(self->p));
+	ASSERT_EQ(0, reload_for(self, "2.6"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+
+	/* A MAJOR.MINOR.PATCH kernel.max ends there. */
+	ASSERT_EQ(0, load_min_for(self, "max", "kernel.max = 6.12.30\n",
+				  "6.12.30"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.12.31"));
+	EXPECT_STREQ("kernel.max", iod_profile_broken_bound(self->p));
+
+	/* Both bounds: each one is named when broken. */
+	ASSERT_EQ(0, load_min_for(self, "max",
+				  "kernel.min = 6.7\nkernel.max = 6.12\n",
+				  "6.6.50"));
+	EXPECT_STREQ("kernel.min", iod_profile_broken_bound(self->p));
+	ASSERT_EQ(0, reload_for(self, "6.7"));
+	EXPECT_EQ(1, iod_profile_applies(self->p));
+	ASSERT_EQ(0, reload_for(self, "7.0"));
+	EXPECT_STREQ("kernel.max", iod_profile_broken_bound(self->p));
+	EXPECT_EQ(NULL, iod_profile_broken_bound(NULL));
+}
+
+TEST_F(prof, kernel_max_is_checked)
+{
+	EXPECT_LINE_ERROR("max", "kernel.max = 6\n", REQUIRED_LINES + 1,
+			  "bad version '6' for 'kernel.max'");
+	EXPECT_LINE_ERROR("max", "kernel.max = 6.12-rc1\n", REQUIRED_LINES + 1,
+			  "bad version '6.12-rc1' for 'kernel.max'");
+	EXPECT_LINE_ERROR("max", "kernel.max@6.13- = 6.13\n",
+			  REQUIRED_LINES + 1,
+			  "'kernel.max' cannot carry a kernel range");
+	EXPECT_LINE_ERROR("max", "kernel.max = 6.12\nkernel.max = 6.13\n",
+			  REQUIRED_LINES + 2, "duplicate");
+}
+
+TEST_F(prof, show_names_the_broken_max)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, load_min_for(self, "show", "kernel.max = 6.12\n",
+				  "6.13.2"));
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	iod_profile_show(self->p, f);
+	ASSERT_EQ(0, fclose(f));
+	EXPECT_NE(NULL, strstr(buf, "\n# the profile does not apply to this kernel: kernel.max = 6.12\n")) {
+		TH_LOG("output:\n%s", buf);
+	}
+	free(buf);
+}
+
 TEST_F(prof, show_resolved)
 {
 	char *buf = NULL;

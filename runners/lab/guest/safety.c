@@ -38,6 +38,7 @@
 #include "clock.h"
 #include "kselftest_harness.h"
 #include "disk_guard.h"
+#include "harness/kernel_caps.h"
 
 #define MAX_DEVS 4
 #define STATE "/run/iodirty-safety.state"
@@ -327,10 +328,12 @@ struct rig {
 static void rig_setup(struct __test_metadata *_metadata, struct rig *r,
 		      const char *engine)
 {
-	char drv[64];
+	char drv[64], why[384];
 	int i;
 
 	r->runner = 0;
+	if (iod_iommufd_missing(why, sizeof(why)))
+		SKIP(return, "%s: dma_loop drives the device through iommufd", why);
 	if (!devs_load(&r->d))
 		SKIP(return, "IODIRTY_SAFETY_BIND names no devices: this lab flavour has no DMA devices");
 	if (!devs_has(&r->d, engine))
