@@ -5,16 +5,18 @@
  *
  *   dma_hang [--ready FILE]
  *
- * It sets up the device like any suite program (IODIRTY_PROFILE,
- * IODIRTY_DEVICES, IODIRTY_ENGINE), checks one device write lands, then
- * does what a kselftest case stuck in its device does: a forked child (the
- * harness runs every case in one) keeps DMA in flight, round after round,
- * and never ends, while this process waits for it forever. The child holds
+ * It does what a kselftest case stuck in its device does: a forked child
+ * (the harness runs every case, set-up included, in one) sets up the
+ * device like any suite program (IODIRTY_PROFILE, IODIRTY_DEVICES,
+ * IODIRTY_ENGINE), checks one device write lands, then keeps DMA in
+ * flight, round after round, and never ends, while this process waits for
+ * it forever. The child holds
  * the device's VFIO cdev open: as long as it lives, every other
  * VFIO_DEVICE_BIND_IOMMUFD on the device fails with EINVAL, and killing
  * this process alone (busybox timeout does only that) leaves it running.
  * FILE (default $IODIRTY_HANG_READY) gets the child's pid once its first
- * round was submitted. Exits 1 if the device fails before that; never exits 0.
+ * round was submitted. Exits 1 if the device fails before that; never
+ * exits 0.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,14 +48,39 @@ static int write_pid(const char *path, pid_t pid)
 	return rename(tmp, path) ? -errno : 0;
 }
 
-/* The stuck case: device writes without end, the device held open. */
-static void __attribute__((noreturn)) stuck(struct iod_dirty *d,
-					    const char *ready)
+/*
+ * The stuck case: set up, one checked write, then device writes without
+ * end, the device held open. Returns (1) only if the set-up fails.
+ */
+static int stuck(const char *ready)
 {
+	struct iod_dirty_opts o = {
+		.buf_len = BUF_LEN,
+		.enable = true,
+		.plain_if_incapable = true,
+	};
+	struct iod_dirty dirty, *d = &dirty;
 	uint64_t ia, la, len;
 	unsigned long round;
+	char why[512] = "";
 	int rc;
 
+	rc = iod_dirty_setup(d, &o, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "dma_hang: error: setting up the device failed (%s): %s\n",
+			strerror(-rc), why);
+		return 1;
+	}
+	rc = iod_engine_write(&d->engine, d->iova, 4096, 0x5a, NULL);
+	if (rc || !iod_engine_check(&d->engine, d->iova, 4096, 0x5a)) {
+		fprintf(stderr, "dma_hang: error: the first device write did not land (%s)\n",
+			rc ? strerror(-rc) : "wrong data");
+		iod_dirty_teardown(d);
+		return 1;
+	}
+	printf("# dma_hang: engine %s, case pid %d: stuck from now on\n",
+	       d->engine.ops->name, (int)getpid());
+	fflush(stdout);
 	iod_engine_align(&d->engine, &ia, &la);
 	len = la * ((4096 + la - 1) / la);
 	for (round = 0;; round++) {
@@ -77,16 +104,9 @@ int main(int argc, char **argv)
 		{ "ready", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct iod_dirty_opts o = {
-		.buf_len = BUF_LEN,
-		.enable = true,
-		.plain_if_incapable = true,
-	};
 	const char *ready = getenv("IODIRTY_HANG_READY");
-	struct iod_dirty d;
-	char why[512] = "";
 	pid_t child;
-	int c, rc, status;
+	int c, status = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'r') {
@@ -96,21 +116,7 @@ int main(int argc, char **argv)
 		ready = optarg;
 	}
 	iod_env_load(1, argv);
-	rc = iod_dirty_setup(&d, &o, why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "dma_hang: error: setting up the device failed (%s): %s\n",
-			strerror(-rc), why);
-		return 1;
-	}
-	rc = iod_engine_write(&d.engine, d.iova, 4096, 0x5a, NULL);
-	if (rc || !iod_engine_check(&d.engine, d.iova, 4096, 0x5a)) {
-		fprintf(stderr, "dma_hang: error: the first device write did not land (%s)\n",
-			rc ? strerror(-rc) : "wrong data");
-		iod_dirty_teardown(&d);
-		return 1;
-	}
-	printf("1..1\n# dma_hang: engine %s, pid %d: stuck from now on\n",
-	       d.engine.ops->name, (int)getpid());
+	printf("1..1\n");
 	fflush(stdout);
 	child = fork();
 	if (child < 0) {
@@ -118,7 +124,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!child)
-		stuck(&d, ready);
+		_exit(stuck(ready));
 	/* the parent of a stuck case: waits for it, for ever */
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
