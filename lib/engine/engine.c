@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "engine/engine.h"
 #include "harness/env.h"
 #include "util.h"
@@ -190,6 +191,36 @@ void iod_engine_close(struct iod_engine *e)
 	e->ops = NULL;
 }
 
+/*
+ * Wait for op until its deadline: an engine whose wait keeps returning
+ * without completing it is a device that never finished, not a reason to
+ * wait forever. 0, or -ETIMEDOUT (said on stderr), or wait's -errno.
+ */
+static int wait_done(struct iod_engine *e, const struct iod_dma *op)
+{
+	unsigned int limit = e->op_timeout_ms ? e->op_timeout_ms :
+			     IOD_ENGINE_OP_TIMEOUT_MS;
+	uint64_t deadline = iod_now_ms() + limit;
+	int rc;
+
+	while (!op->done) {
+		uint64_t now = iod_now_ms();
+
+		if (now >= deadline) {
+			fprintf(stderr, "engine %s: a %s of %llu bytes at IOVA 0x%llx did not complete within %u ms\n",
+				e->ops->name,
+				op->to_memory ? "device write" : "device read",
+				(unsigned long long)op->len,
+				(unsigned long long)op->iova, limit);
+			return -ETIMEDOUT;
+		}
+		rc = e->ops->wait(e, (int)(deadline - now));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int run(struct iod_engine *e, uint64_t iova, uint64_t len,
 	       bool to_memory, uint8_t seed)
 {
@@ -213,13 +244,10 @@ static int run(struct iod_engine *e, uint64_t iova, uint64_t len,
 			.pattern_off = off,
 		};
 		rc = e->ops->submit(e, &op);
+		if (!rc)
+			rc = wait_done(e, &op);
 		if (rc)
 			return rc;
-		while (!op.done) {
-			rc = e->ops->wait(e, 10000);
-			if (rc)
-				return rc;
-		}
 		if (op.status)
 			return op.status;
 		off += n;

@@ -40,6 +40,14 @@ struct iod_dma {
 	bool done;
 };
 
+/*
+ * The deadline of one operation, submit to done, unless the engine sets
+ * op_timeout_ms. The edu and NVMe drivers keep their own, shorter, per-DMA
+ * and per-command deadlines; this one catches an engine whose wait returns
+ * without ever completing the operation.
+ */
+#define IOD_ENGINE_OP_TIMEOUT_MS 60000
+
 /* The device name of the iommufd mock device (not in IODIRTY_DEVICES). */
 #define IOD_ENGINE_MOCK "mock"
 
@@ -60,7 +68,10 @@ struct iod_engine_ops {
 	void (*close)(struct iod_engine *e);
 	/* Start one operation (asynchronously where the device can). */
 	int (*submit)(struct iod_engine *e, struct iod_dma *op);
-	/* Wait up to timeout_ms for submitted operations to complete. */
+	/*
+	 * Wait up to timeout_ms for submitted operations to complete; 0 even
+	 * if none did (the caller keeps the deadline), or -errno.
+	 */
 	int (*wait)(struct iod_engine *e, int timeout_ms);
 	/*
 	 * Where the device's page table can be asked (else NULL): does it
@@ -83,6 +94,11 @@ struct iod_engine {
 	 * addresses.
 	 */
 	uint64_t iova_align, len_align;
+	/*
+	 * How long one operation may take from submit to done, in ms (0:
+	 * IOD_ENGINE_OP_TIMEOUT_MS); past it the operation is -ETIMEDOUT.
+	 */
+	unsigned int op_timeout_ms;
 	char why[256];		/* what failed when open failed, or "" */
 };
 

@@ -7,13 +7,17 @@
  *   iodirty-bind cdev BDF
  *   iodirty-bind find VENDOR:DEVICE
  *   iodirty-bind guard BDF
+ *   iodirty-bind reset --state FILE BDF
+ *   iodirty-bind check BDF
  *
  * bind journals the device's original driver in the state file before it
  * writes anything to sysfs, so "restore" can give every device back after
  * any exit, including a crashed test. Before that, the storage guard
  * (runners/bind/disk_guard.h) refuses a device whose disks are mounted, swapped on,
- * held or open exclusively. The sysfs root is $IODIRTY_SYSFS (default /sys)
- * for bind, cdev, find and guard, proc and dev are $IODIRTY_PROC and
+ * held or open exclusively. After a program was killed, reset brings a
+ * device of the journal back (runners/bind/pci_reset.h) and check proves a
+ * program can bind it to an iommufd again. The sysfs root is $IODIRTY_SYSFS (default /sys)
+ * for bind, cdev, find, guard, reset and check, proc and dev are $IODIRTY_PROC and
  * $IODIRTY_DEV (default /proc, /dev); restore uses the root recorded with
  * each binding.
  *
@@ -33,6 +37,7 @@
 
 #include "disk_guard.h"
 #include "pci_bind.h"
+#include "pci_reset.h"
 
 #define PROG "iodirty-bind"
 #define MAX_BINDINGS 1024
@@ -53,6 +58,14 @@ static const char usage_text[] =
 	"  " PROG " guard BDF\n"
 	"      list the block devices of BDF; exit 1 if any is mounted, used as\n"
 	"      swap, held or open exclusively (bind refuses such a device)\n"
+	"  " PROG " reset --state FILE BDF\n"
+	"      reset BDF, a device FILE journals on vfio-pci that nobody holds:\n"
+	"      VFIO_DEVICE_RESET, else unbind and probe vfio-pci again; print\n"
+	"      what was done\n"
+	"  " PROG " check BDF\n"
+	"      open BDF's VFIO cdev, bind it to a new iommufd and attach it to a\n"
+	"      fresh IOAS: exit 1, naming who holds it, if a program cannot\n"
+	"      use it\n"
 	"environment: IODIRTY_SYSFS (sysfs root, default /sys),\n"
 	"             IODIRTY_PROC, IODIRTY_DEV (default /proc, /dev),\n"
 	"             IODIRTY_ALLOW (allow list of BDFs when --allow is absent)\n";
@@ -354,6 +367,76 @@ static int cmd_guard(int argc, char **argv)
 	return 0;
 }
 
+/* Is bdf journalled in state as bound to vfio-pci by this run? */
+static int journalled(const char *state, const char *bdf)
+{
+	struct iod_pci_binding *bs = calloc(MAX_BINDINGS, sizeof(*bs));
+	int n, i, found = 0;
+
+	if (!bs)
+		return 0;
+	n = iod_pci_binding_load(state, bs, MAX_BINDINGS);
+	for (i = 0; i < n; i++)
+		found |= !strcmp(bs[i].bdf, bdf) &&
+			 !strcmp(bs[i].driver, "vfio-pci");
+	free(bs);
+	return found;
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL;
+	char canon[32], how[256], err[1024], what[512];
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == ':')
+			return usage_error("option %s needs a value",
+					   argv[optind - 1]);
+		if (c != 's')
+			return usage_error("bad option to reset: %s",
+					   argv[optind - 1]);
+		state = optarg;
+	}
+	if (argc - optind != 1)
+		return usage_error("reset wants exactly one BDF");
+	if (!state || !*state)
+		return usage_error("reset needs --state FILE: only a device this run bound is reset");
+	if (iod_bdf_parse(argv[optind], canon, sizeof(canon)))
+		return usage_error("'%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F)",
+				   argv[optind]);
+	if (!journalled(state, canon)) {
+		snprintf(what, sizeof(what), "%s is not journalled in %s as bound to vfio-pci: it is not this run's to reset",
+			 canon, state);
+		return error2(what, "bind it with '" PROG " bind --state FILE' first");
+	}
+	if (iod_pci_reset(sysfs_root(), env_root("IODIRTY_PROC"), canon, how,
+			  sizeof(how), err, sizeof(err)))
+		return error_lib(err, "check dmesg");
+	printf("%s: %s\n", canon, how);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	char canon[32], err[1024];
+
+	if (argc != 2)
+		return usage_error("check wants exactly one BDF");
+	if (iod_bdf_parse(argv[1], canon, sizeof(canon)))
+		return usage_error("'%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F)",
+				   argv[1]);
+	if (iod_pci_check(sysfs_root(), env_root("IODIRTY_PROC"), canon, err,
+			  sizeof(err)))
+		return error_lib(err, "check dmesg");
+	printf("%s: bound to an iommufd and attached to a fresh IOAS\n", canon);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -375,5 +458,9 @@ int main(int argc, char **argv)
 		return cmd_find(argc - 1, argv + 1);
 	if (!strcmp(cmd, "guard"))
 		return cmd_guard(argc - 1, argv + 1);
+	if (!strcmp(cmd, "reset"))
+		return cmd_reset(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }

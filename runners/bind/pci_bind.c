@@ -77,8 +77,8 @@ static void m_next_write(struct emsg *m, int rc)
  * Poll until bdf's driver link names want, for up to ms milliseconds:
  * 0, -ETIMEDOUT (cur holds the driver seen last), or -errno.
  */
-static int settle(int dfd, const char *bdf, const char *want, unsigned int ms,
-		  const struct iod_pci_hooks *hooks, char *cur, size_t curlen)
+int pci_settle(int dfd, const char *bdf, const char *want, unsigned int ms,
+	       const struct iod_pci_hooks *hooks, char *cur, size_t curlen)
 {
 	uint64_t start = iod_now_ms(), elapsed;
 	unsigned int step_us = 500;
@@ -202,7 +202,7 @@ static int restore_at(int dfd, const struct iod_pci_binding *b,
 	/* Let the bus match it instead (e.g. the override names a driver). */
 	rc = pci_sysfs_write(dfd, "bus/pci/drivers_probe", b->bdf, hooks);
 	if (!rc)
-		rc = settle(dfd, b->bdf, b->orig_driver,
+		rc = pci_settle(dfd, b->bdf, b->orig_driver,
 			    IOD_PCI_DEFAULT_SETTLE_MS, hooks, cur, sizeof(cur));
 	if (rc) {
 		m_what(m, "giving %s back to %s failed (bind: %s; drivers_probe: %s; driver now: %s)",
@@ -291,7 +291,7 @@ static int bind_at(int dfd, struct iod_pci_binding *b, unsigned int settle_ms,
 	}
 	if (!settle_ms)
 		settle_ms = IOD_PCI_DEFAULT_SETTLE_MS;
-	rc = settle(dfd, b->bdf, b->driver, settle_ms, hooks, cur, sizeof(cur));
+	rc = pci_settle(dfd, b->bdf, b->driver, settle_ms, hooks, cur, sizeof(cur));
 	if (rc == -ETIMEDOUT) {
 		m_what(m, "%s did not bind to %s within %u ms (driver now: %s)",
 		       b->bdf, b->driver, settle_ms, cur[0] ? cur : "none");

@@ -63,4 +63,12 @@ int pci_device_exists(int dfd, const char *bdf);
 int pci_sysfs_write(int dfd, const char *rel, const char *buf,
 		    const struct iod_pci_hooks *hooks);
 
+/*
+ * Poll up to ms until bdf's driver link names @want (the hooks' polling
+ * callback before each check); the driver seen last goes to cur. 0,
+ * -ETIMEDOUT or -errno.
+ */
+int pci_settle(int dfd, const char *bdf, const char *want, unsigned int ms,
+	       const struct iod_pci_hooks *hooks, char *cur, size_t curlen);
+
 #endif /* IODIRTY_PCI_SYSFS_H */

@@ -2,8 +2,9 @@
 /*
  * Unit tests of the DMA engine registry (lib/engine/engine.c): every engine
  * names its device and a peer that exists, the cdev an engine drives comes
- * from its device, an engine refuses a target of the other kind, and
- * "--engines" lists what a program that runs once per engine runs with.
+ * from its device, an engine refuses a target of the other kind,
+ * "--engines" lists what a program that runs once per engine runs with, and
+ * an operation that never completes ends at its deadline.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -20,6 +21,7 @@
 
 #include "kselftest_harness.h"
 
+#include "clock.h"
 #include "engine/engine.h"
 #include "harness/env.h"
 
@@ -176,6 +178,44 @@ TEST(engines_of_the_devices_present_in_table_order)
 	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
 	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
 	EXPECT_STREQ("edu\nedu-poll\n", out);
+}
+
+/* An engine whose device never completes anything; wait returns at once. */
+static unsigned int stuck_waits;
+
+static int stuck_submit(struct iod_engine *e, struct iod_dma *op)
+{
+	(void)e;
+	op->done = false;
+	return 0;
+}
+
+static int stuck_wait(struct iod_engine *e, int timeout_ms)
+{
+	(void)e;
+	(void)timeout_ms;
+	stuck_waits++;
+	return 0;
+}
+
+static const struct iod_engine_ops stuck_ops = {
+	.name = "stuck", .device = "stuck", .submit = stuck_submit,
+	.wait = stuck_wait, .max_len = 4096,
+};
+
+TEST(an_operation_that_never_completes_times_out)
+{
+	struct iod_engine e = { .ops = &stuck_ops, .op_timeout_ms = 50 };
+	uint64_t t0 = iod_now_ms();
+
+	stuck_waits = 0;
+	EXPECT_EQ(-ETIMEDOUT, iod_engine_write(&e, 0x10000, 8192, 1, NULL));
+	EXPECT_LE(50, iod_now_ms() - t0);
+	EXPECT_GT(5000, iod_now_ms() - t0);
+	EXPECT_LT(0, stuck_waits);
+	stuck_waits = 0;
+	EXPECT_EQ(-ETIMEDOUT, iod_engine_read(&e, 0x10000, 100));
+	EXPECT_LT(0, stuck_waits);
 }
 
 TEST_HARNESS_MAIN

@@ -19,9 +19,14 @@
  * 4096-byte transfer aborts the whole machine: stay one byte short.
  */
 #define IOD_EDU_MAX_XFER	4095
+/* The deadline of every wait for one DMA (100 ms of device time). */
 #define IOD_EDU_TIMEOUT_MS	5000
 
-/* Map BAR0, check the identification register, enable bus mastering. */
+/*
+ * Map BAR0, check the identification register, bring the device back from
+ * what an earlier user left (wait up to IOD_EDU_TIMEOUT_MS for a DMA still
+ * running, else -EBUSY; acknowledge every interrupt), enable bus mastering.
+ */
 int iod_edu_init(struct iod_vfio_dev *dev);
 /* Route the device's MSI to a new eventfd (*efd): 0 or -errno. */
 int iod_edu_irq_on(struct iod_vfio_dev *dev, int *efd);
@@ -29,7 +34,9 @@ void iod_edu_irq_off(struct iod_vfio_dev *dev, int *efd);
 /*
  * One DMA between host memory at iova and the device's buffer: to_ram, the
  * device writes host memory. Completion by the MSI on efd, or by polling
- * when efd < 0. 0 or -errno (-ETIMEDOUT, -EPROTO: interrupt without a
+ * when efd < 0, each within IOD_EDU_TIMEOUT_MS. 0 or -errno (-ETIMEDOUT:
+ * said on stderr, and bus mastering is turned off until the next
+ * iod_edu_init(); -EBUSY: a DMA still runs; -EPROTO: interrupt without a
  * finished DMA).
  */
 int iod_edu_dma(struct iod_vfio_dev *dev, int efd, bool to_ram, uint64_t iova,

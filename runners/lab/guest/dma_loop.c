@@ -6,8 +6,8 @@
  *
  *   dma_loop [--ready FILE] [--seconds N]
  *
- * FILE defaults to $IODIRTY_DMA_READY (a runner starts programs without
- * arguments).
+ * FILE defaults to $IODIRTY_DMA_READY and N to $IODIRTY_DMA_SECONDS (a
+ * runner starts programs without arguments).
  * The device and engine come from the environment like any suite program's
  * (IODIRTY_PROFILE, IODIRTY_DEVICES, IODIRTY_ENGINE). Each round the engine
  * writes a pattern of up to 16 KiB at a random place (as the engine aligns
@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 		.plain_if_incapable = true,
 	};
 	const char *ready = getenv("IODIRTY_DMA_READY");
+	const char *secs = getenv("IODIRTY_DMA_SECONDS");
 	uint64_t ia, la;
 	struct iod_rand r;
 	unsigned long seconds = 600, round;
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
 	double end;
 	int c, rc;
 
+	if (secs && *secs)
+		seconds = strtoul(secs, NULL, 10);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'r') {
 			ready = optarg;

@@ -10,6 +10,10 @@
  *    runner: it goes on and restores at the end.
  *  - A runner killed with SIGKILL cannot clean up: the next runner kills
  *    the program it left behind and restores the journal first.
+ *  - A program stuck on its device (dma_hang: DMA in flight in a forked
+ *    child that never ends, as a stuck kselftest case) is killed by the
+ *    runner's timeout; the runner kills what it left, resets and checks
+ *    every device, and the next program (dma_loop, verified DMA) passes.
  *  - The storage guard: iodirty-bind refuses an NVMe controller whose
  *    namespace is mounted, used as swap or open exclusively, leaving it
  *    untouched, and takes and gives back an idle one.
@@ -44,6 +48,7 @@
 #define STATE "/run/iodirty-safety.state"
 #define READY "/run/iodirty-safety.ready"
 #define RUN_OUT "/run/iodirty-safety.out"
+#define HANG_READY "/run/iodirty-safety.hang"
 #define MNT "/run/iodirty-safety-mnt"
 
 struct devs {
@@ -144,13 +149,16 @@ static const char *lab_dir(void)
 }
 
 /*
- * Start a runner that binds every device and runs dma_loop with `engine`,
- * in its own process group with default signal dispositions (as a shell
- * started from a terminal would), output to RUN_OUT. Its pid, or -1.
+ * Start a runner that binds every device and runs dma_loop with `engine`
+ * (after dma_hang when `hang`, with a per-program timeout of `timeout`
+ * seconds), in its own process group with default signal dispositions (as
+ * a shell started from a terminal would), output to RUN_OUT. Its pid, or
+ * -1.
  */
-static pid_t spawn_runner(const struct devs *d, const char *engine)
+static pid_t spawn_runner_with(const struct devs *d, const char *engine,
+			       bool hang, const char *timeout)
 {
-	char list[512], top[256], prog[256];
+	char list[512], top[256], prog[256], hang_prog[256];
 	sigset_t none;
 	pid_t pid;
 	int sig, fd;
@@ -158,7 +166,9 @@ static pid_t spawn_runner(const struct devs *d, const char *engine)
 	devs_list(d, list, sizeof(list));
 	snprintf(top, sizeof(top), "%s/", lab_dir());
 	snprintf(prog, sizeof(prog), "%s/dma_loop", lab_dir());
+	snprintf(hang_prog, sizeof(hang_prog), "%s/dma_hang", lab_dir());
 	unlink(READY);
+	unlink(HANG_READY);
 	unlink(RUN_OUT);
 	pid = fork();
 	if (pid)
@@ -175,10 +185,24 @@ static pid_t spawn_runner(const struct devs *d, const char *engine)
 	}
 	setenv("IODIRTY_ENGINE", engine, 1);
 	setenv("IODIRTY_DMA_READY", READY, 1);
-	execlp("run-programs", "run-programs", "--devices", list, "--state",
-	       STATE, "--timeout", "300", "--out", RUN_OUT, top, prog,
-	       (char *)NULL);
+	setenv("IODIRTY_HANG_READY", HANG_READY, 1);
+	if (hang) {
+		/* after the hang, a short run of verified DMA */
+		setenv("IODIRTY_DMA_SECONDS", "3", 1);
+		execlp("run-programs", "run-programs", "--devices", list,
+		       "--state", STATE, "--timeout", timeout, "--out",
+		       RUN_OUT, top, hang_prog, prog, (char *)NULL);
+	} else {
+		execlp("run-programs", "run-programs", "--devices", list,
+		       "--state", STATE, "--timeout", timeout, "--out",
+		       RUN_OUT, top, prog, (char *)NULL);
+	}
 	_exit(127);
+}
+
+static pid_t spawn_runner(const struct devs *d, const char *engine)
+{
+	return spawn_runner_with(d, engine, false, "300");
 }
 
 /* The pid dma_loop wrote once its first DMA round landed; 0 on timeout. */
@@ -225,8 +249,8 @@ static int reap(pid_t pid, double seconds)
 	return -1;
 }
 
-/* How many live processes run dma_loop. */
-static int count_dma_loops(void)
+/* How many live processes run a program whose command line has `name`. */
+static int count_live(const char *name)
 {
 	struct dirent *de;
 	int n = 0;
@@ -250,7 +274,7 @@ static int count_dma_loops(void)
 		if (len <= 0)
 			continue;	/* a zombie or a kernel thread */
 		cmd[len] = '\0';
-		if (strstr(cmd, "dma_loop"))
+		if (strstr(cmd, name))
 			n++;
 	}
 	closedir(d);
@@ -263,7 +287,8 @@ static int orphans(void)
 	double end = iod_now_s() + 5;
 	int n;
 
-	while ((n = count_dma_loops()) > 0 && iod_now_s() < end)
+	while ((n = count_live("dma_loop") + count_live("dma_hang")) > 0 &&
+	       iod_now_s() < end)
 		nap_ms(50);
 	return n;
 }
@@ -535,6 +560,95 @@ TEST_F_TIMEOUT(crash, runner_killed_next_run_restores, 300)
 	ASSERT_EQ(0, run(next, out, sizeof(out))) TH_LOG("next runner: %s", out);
 	ASSERT_NE(NULL, strstr(out, "left running by an earlier run"))
 		TH_LOG("next runner: %s", out);
+	assert_restored(_metadata, &self->r);
+}
+
+/* ---- a program stuck on its device: the next one must pass ---- */
+
+FIXTURE(hang) {
+	struct rig r;
+};
+
+FIXTURE_VARIANT(hang) {
+	const char *engine;
+};
+
+FIXTURE_VARIANT_ADD(hang, edu) {
+	.engine = "edu",
+};
+
+FIXTURE_VARIANT_ADD(hang, nvme) {
+	.engine = "nvme",
+};
+
+FIXTURE_SETUP(hang)
+{
+	rig_setup(_metadata, &self->r, variant->engine);
+}
+
+FIXTURE_TEARDOWN(hang)
+{
+	rig_teardown(&self->r);
+}
+
+/* The pid in path, or 0. */
+static pid_t read_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+/*
+ * dma_hang keeps DMA in flight in a forked child and never ends; the
+ * runner's 20 s timeout kills it, the runner kills the child it left,
+ * resets and checks every device; dma_loop, the next program, must then
+ * bind the same device and land 3 s of verified DMA.
+ */
+TEST_F_TIMEOUT(hang, stuck_program_killed_next_program_passes, 300)
+{
+	char out[16384], err[16384], want[128];
+	pid_t stuck;
+	int status;
+
+	self->r.runner = spawn_runner_with(&self->r.d, variant->engine, true,
+					   "20");
+	ASSERT_LT(0, self->r.runner);
+	status = reap(self->r.runner, 240);
+	self->r.runner = 0;
+	slurp(RUN_OUT, out, sizeof(out));
+	slurp(RUN_OUT ".err", err, sizeof(err));
+	ASSERT_NE(-1, status) TH_LOG("the runner did not end within 240 s; output: %s; runner: %s",
+				     out, err);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("output: %s; runner: %s", out, err);
+	/* the hang was real: its child had DMA going, the timeout killed it */
+	stuck = read_pid(HANG_READY);
+	ASSERT_LT(0, stuck) TH_LOG("dma_hang never started its stuck DMA; output: %s; runner: %s",
+				   out, err);
+	ASSERT_NE(NULL, strstr(out, "@@iodirty end dma_hang rc=137"))
+		TH_LOG("dma_hang was not killed by the timeout: %s", out);
+	ASSERT_EQ(0, orphans()) TH_LOG("dma_hang's stuck child %d outlived its program",
+				       (int)stuck);
+	/* the runner reset the device and proved it usable */
+	snprintf(want, sizeof(want), "%s: ", variant->engine);
+	ASSERT_NE(NULL, strstr(err, "dma_hang was ended by signal 9"))
+		TH_LOG("runner: %s", err);
+	ASSERT_NE(NULL, strstr(err, "usable again")) TH_LOG("runner: %s", err);
+	ASSERT_NE(NULL, strstr(err, want)) TH_LOG("runner: %s", err);
+	ASSERT_EQ(NULL, strstr(out, "lab/device-")) TH_LOG("output: %s", out);
+	/* and the next program, on the same device, passed */
+	ASSERT_NE(NULL, strstr(out, "@@iodirty end dma_loop rc=0"))
+		TH_LOG("the program after the hang did not pass: %s; runner: %s",
+		       out, err);
+	TH_LOG("runner: %s", err);
 	assert_restored(_metadata, &self->r);
 }
 
