@@ -234,7 +234,15 @@ sub child_gone
 	my $pid = slurp($file);
 	chomp($pid);
 	return "no pid in $file" unless $pid;
-	return kill(0, $pid) ? "pid $pid still runs" : 1;
+	# Killed is gone, or a zombie its new parent has not reaped yet (on
+	# a loaded machine that can take a moment).
+	for (1 .. 50) {
+		return 1 unless kill(0, $pid);
+		my $stat = slurp("/proc/$pid/stat") // '';
+		return 1 if $stat =~ /\) Z /;
+		select(undef, undef, undef, 0.1);
+	}
+	return "pid $pid still runs";
 }
 
 for my $flavour ($busybox ? ('GNU', 'busybox') : ('GNU')) {
