@@ -50,6 +50,9 @@ kernel.min = 6.7
 # --- dirty tracking: base 4 KiB IOPTEs; a 2 MiB leaf is reported whole.
 dirty.leaf = 4096
 dirty.huge_leaf = 2097152
+# iommu_v1_map_pages() writes PR | FC | IR | IW (6.12 amd/io_pgtable.c);
+# IOMMU_PTE_HD (bit 6) is set only by the hardware: a new mapping is clean.
+dirty.new_mapping = clean
 # The driver refuses a bitmap read while tracking is off (-EINVAL) and
 # iommu_read_and_clear_dirty() drops the error: rc 0, nothing set.
 dirty.get_while_disabled = empty

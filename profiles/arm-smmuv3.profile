@@ -25,9 +25,8 @@ cap.dirty_tracking = required
 alloc.plain = 0
 
 # Dirty tracking is stage 1 only (io-pgtable HD quirk, DBM bit 51); assumes
-# the SMMU implements stage 1. Note for dirty cases: the SMMU is always
-# tracking (set_dirty_tracking is a no-op) and every new writable mapping
-# reads as dirty on its first harvest.
+# the SMMU implements stage 1. The SMMU is always tracking
+# (set_dirty_tracking is a no-op); new mappings: dirty.new_mapping below.
 alloc.dirty = 0
 
 # From 6.13 NEST_PARENT allocates an S2 domain, refused with EOPNOTSUPP unless
@@ -45,10 +44,24 @@ attach.dirty = 0
 
 # iova.alignment is not stated: the smallest page follows the translation
 # granule (4 KiB, 16 KiB or 64 KiB) of the kernel and SMMU.
+# arm_lpae_restrict_pgsizes() picks the kernel's PAGE_SIZE as granule when
+# the SMMU supports it. dirty.leaf is that base page (see README.md): for a
+# 16 KiB or 64 KiB kernel, a copy of this profile states 16384 / 65536 and
+# the block of that granule (32 MiB / 512 MiB) as dirty.huge_leaf.
 
 # --- dirty tracking: 4 KiB granule; a 2 MiB block is reported whole.
 dirty.leaf = 4096
 dirty.huge_leaf = 2097152
+# A writable stage-1 PTE of a dirty HWPT (IO_PGTABLE_QUIRK_ARM_HD) is
+# created with DBM (bit 51) set and AP[2] (ARM_LPAE_PTE_AP_RDONLY) clear:
+# arm_lpae_prot_to_pte(), 6.12 io-pgtable-arm.c:454-456. That is the
+# "writable-dirty" state iopte_writeable_dirty() (:147) tests, so every leaf
+# of a new mapping reads dirty on its first harvest, which sets AP[2]
+# (writable-clean, iopte_set_writeable_clean()). Enabling tracking clears
+# every mapped leaf first (iopt_set_dirty_tracking() ->
+# iopt_clear_dirty_data(), iommufd/io_pagetable.c): only mappings made
+# after the last enable read dirty.
+dirty.new_mapping = dirty
 # Hardware dirty (DBM) is always on: arm_smmu_set_dirty_tracking() is a
 # no-op, so a harvest after "disable" still reports.
 dirty.get_while_disabled = reports

@@ -55,6 +55,10 @@ kernel.min = 6.7
 # --- dirty tracking: base 4 KiB IOPTEs; a 2 MiB leaf is reported whole.
 dirty.leaf = 4096
 dirty.huge_leaf = 2097152
+# intel_iommu_map() builds second-stage PTEs from DMA_PTE_READ/WRITE (and
+# SNP); DMA_SL_PTE_DIRTY (bit 9) is set only by the hardware (6.12
+# intel/iommu.c): a new mapping is clean.
+dirty.new_mapping = clean
 # The driver refuses a bitmap read while tracking is off (-EINVAL) and
 # iommu_read_and_clear_dirty() drops the error: rc 0, nothing set.
 dirty.get_while_disabled = empty

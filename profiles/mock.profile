@@ -65,6 +65,10 @@ kernel.min = 6.7
 # entry, which read_and_clear_dirty() reports whole.
 dirty.leaf = 2048
 dirty.huge_leaf = 1048576
+# mock_domain_map_pages() stores each entry with MOCK_PFN_START_IOVA /
+# LAST_IOVA / HUGE_IOVA only; MOCK_PFN_DIRTY_IOVA is set by
+# IOMMU_TEST_OP_DIRTY alone (selftest.c): a new mapping is clean.
+dirty.new_mapping = clean
 # mock_domain_read_and_clear_dirty() returns -EINVAL while tracking is off;
 # iommu_read_and_clear_dirty() drops it: rc 0, nothing set.
 dirty.get_while_disabled = empty

@@ -9,13 +9,28 @@
 #include "harness/dirty.h"
 #include "harness/env.h"
 #include "harness/guard_pages.h"
+#include "harness/hugepages.h"
+#include "harness/rules.h"
 #include "uapi/iommufd.h"
-
-#define HUGE_SZ (2ull << 20)
+#include "util.h"
 
 static uint64_t profile_uint(const char *key)
 {
 	return iod_profile_uint(iod_env.profile, key, 0);
+}
+
+uint64_t iod_base_leaf(void)
+{
+	uint64_t leaf = profile_uint("dirty.leaf");
+
+	if (!leaf)
+		leaf = profile_uint("iova.alignment");
+	return leaf ? leaf : iod_host_page();
+}
+
+uint64_t iod_huge_leaf(void)
+{
+	return profile_uint("dirty.huge_leaf");
 }
 
 /* The dirty allocation must fail as the profile says; then it is a SKIP. */
@@ -51,39 +66,57 @@ static bool guard_pages(void)
 	return v && !strcmp(v, "1");
 }
 
+/*
+ * The bench's memory: hugetlb pages of at least the huge leaf for a huge
+ * bench (none reserved: a SKIP saying how to reserve them); else memory
+ * that transparent huge pages may back, aligned to them, so that an IOMMU
+ * mapping it with large leaves despite IOMMU_OPTION_HUGE_PAGES=0 is seen.
+ */
+static int map_memory(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		      char *why, size_t len)
+{
+	uint64_t unit = iod_max_u64(d->leaf, iod_host_page());
+	uint64_t huge = iod_huge_leaf() ? iod_huge_leaf() : 1;
+	uint64_t want = o->buf_len ? o->buf_len :
+			o->leaves * (o->huge ? huge : d->leaf);
+	int rc;
+
+	if (o->huge)
+		return iod_hugetlb_map(huge, want, &d->buf, &d->len, why, len);
+	d->len = DIV_ROUND_UP(want, unit) * unit;
+	if (guard_pages()) {
+		rc = iod_guarded_map(d->len, &d->buf, &d->guards,
+				     &d->guards_len);
+		if (rc)
+			snprintf(why, len, "IODIRTY_GUARD_PAGES=1: cannot map %llu bytes with guard pages: %s",
+				 (unsigned long long)d->len, strerror(-rc));
+	} else {
+		rc = iod_thp_map(d->len, &d->buf);
+		if (rc)
+			snprintf(why, len, "cannot map %llu bytes: %s",
+				 (unsigned long long)d->len, strerror(-rc));
+	}
+	if (rc)
+		d->buf = NULL;
+	return rc;
+}
+
+uint64_t iod_bench_align(const struct iod_dirty *d)
+{
+	return iod_max_u64(iod_max_u64(d->leaf, iod_huge_leaf()),
+			   iod_max_u64(iod_thp_size(), iod_host_page()));
+}
+
 static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		      char *why, size_t len)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE;
 	uint64_t align;
 	int rc;
 
-	d->len = o->buf_len;
-	if (o->huge) {
-		d->len = (d->len + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
-		flags |= MAP_HUGETLB;
-	} else if (guard_pages()) {
-		rc = iod_guarded_map(d->len, &d->buf, &d->guards,
-				     &d->guards_len);
-		if (rc) {
-			d->buf = NULL;
-			snprintf(why, len, "IODIRTY_GUARD_PAGES=1: cannot map %llu bytes with guard pages: %s",
-				 (unsigned long long)d->len, strerror(-rc));
-			return rc;
-		}
-	}
-	if (!d->buf)
-		d->buf = mmap(NULL, d->len, PROT_READ | PROT_WRITE, flags, -1,
-			      0);
-	if (d->buf == MAP_FAILED) {
-		d->buf = NULL;
-		snprintf(why, len, "cannot map %llu bytes%s: %s",
-			 (unsigned long long)d->len,
-			 o->huge ? " of huge pages (reserve them: hugepages=N)" : "",
-			 strerror(errno));
-		return -ENOMEM;
-	}
-	align = d->leaf > HUGE_SZ ? d->leaf : HUGE_SZ;
+	rc = map_memory(d, o, why, len);
+	if (rc)
+		return rc;
+	align = iod_bench_align(d);
 	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, d->len, 1ull << 24,
 				align, &d->iova);
 	if (!rc)
@@ -111,6 +144,7 @@ static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 			 (unsigned long long)d->leaf, strerror(-rc));
 		return rc;
 	}
+	iod_bench_mapped(d, &d->fp, d->iova, d->len);
 	if (iod_engine_absent()) {
 		snprintf(why, len,
 			 "no DMA engine: the profile's dma.engine is none and the run names none (--engine NAME or IODIRTY_ENGINE=NAME with a device that can write)");
@@ -125,7 +159,7 @@ static int finish_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		return rc;
 	}
 	if (d->tracking && o->enable) {
-		rc = iod_set_dirty_tracking(d->t.fd, d->hwpt_id, true);
+		rc = iod_bench_set_tracking(d, true);
 		if (rc)
 			snprintf(why, len, "SET_DIRTY_TRACKING(enable): %s",
 				 strerror(-rc));
@@ -142,11 +176,7 @@ static int setup_plain(struct iod_dirty *d, const struct iod_dirty_opts *o,
 {
 	int rc;
 
-	d->base_leaf = profile_uint("dirty.leaf");
-	if (!d->base_leaf)
-		d->base_leaf = profile_uint("iova.alignment");
-	if (!d->base_leaf)
-		d->base_leaf = 4096;
+	d->base_leaf = iod_base_leaf();
 	d->leaf = d->base_leaf;
 	rc = iod_target_attach(&d->t, d->t.ioas_id);
 	if (rc) {
@@ -156,6 +186,37 @@ static int setup_plain(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	}
 	d->hwpt_id = d->t.pt_id;
 	return finish_setup(d, o, why, len);
+}
+
+/*
+ * A base-leaf bench (not huge, or huge with base_pages) sets
+ * IOMMU_OPTION_HUGE_PAGES=0 on its IOAS before anything is mapped, so
+ * iommufd maps every CPU page on its own (batch_iommu_map_small()) and the
+ * IOMMU's leaves are base leaves whatever memory backs them. The kernel
+ * must accept it: a failure fails the case. Skipped only where the device's
+ * IOMMU cannot map a leaf larger than its base leaf, which is the mock
+ * device created without MOCK_FLAGS_DEVICE_HUGE_IOVA (pgsize_bitmap =
+ * MOCK_IO_PAGE_SIZE): there the option would only raise the IOAS
+ * alignment to the host page, above the mock's half-page leaf, and change
+ * the alignment rules the cases check.
+ */
+static int base_leaves(struct iod_dirty *d, const struct iod_dirty_opts *o,
+		       char *why, size_t len)
+{
+	bool base = !o->huge || o->base_pages;
+	bool large = !d->t.mock ||
+		     (o->mock_flags | (o->huge ? MOCK_FLAGS_DEVICE_HUGE_IOVA : 0)) &
+			     MOCK_FLAGS_DEVICE_HUGE_IOVA;
+	int rc;
+
+	if (!base || !large)
+		return 0;
+	rc = iod_bench_set_huge_pages(d, 0);
+	if (rc)
+		snprintf(why, len,
+			 "IOMMU_OPTION_HUGE_PAGES=0 on a fresh IOAS (before any mapping) must succeed, the kernel returned %s",
+			 iod_errno_name(-rc));
+	return rc;
 }
 
 int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
@@ -171,6 +232,9 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 	if (rc)
 		return rc;
 	iod_space_init(&d->space, d->t.fd, d->t.ioas_id);
+	rc = base_leaves(d, o, why, len);
+	if (rc)
+		return rc;
 	if (iod_expect("alloc.dirty")) {
 		rc = not_capable(d, why, len);
 		if (rc != -EOPNOTSUPP || !o->plain_if_incapable)
@@ -185,14 +249,6 @@ int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		snprintf(why, len, "profile %s must state dirty.leaf and dirty.huge_leaf for a dirty-capable IOMMU",
 			 iod_profile_path(iod_env.profile));
 		return -EINVAL;
-	}
-	if (o->base_pages) {
-		rc = iod_bench_set_huge_pages(d, 0);
-		if (rc) {
-			snprintf(why, len, "IOMMU_OPTION_HUGE_PAGES=0: %s",
-				 strerror(-rc));
-			return rc;
-		}
 	}
 	rc = iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
 			    IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &d->hwpt_id);
@@ -244,6 +300,22 @@ int iod_bench_set_tracking(struct iod_dirty *d, bool on)
 
 	if (!rc && on)
 		iod_fp_reset(&d->fp);
+	return rc;
+}
+
+void iod_bench_mapped(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova,
+		      uint64_t len)
+{
+	if (d->tracking && iod_rule_is("dirty.new_mapping", "dirty"))
+		iod_fp_write_within(fp, iova, len);
+}
+
+int iod_bench_map(struct iod_dirty *d, void *va, uint64_t len, uint64_t iova)
+{
+	int rc = iod_space_map(&d->space, va, len, iova);
+
+	if (!rc)
+		iod_bench_mapped(d, &d->fp, iova, len);
 	return rc;
 }
 

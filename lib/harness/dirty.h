@@ -18,9 +18,21 @@
 #include "harness/target.h"
 
 struct iod_dirty_opts {
-	uint64_t buf_len;	/* bytes mapped (rounded up to 2 MiB if huge) */
-	bool huge;		/* huge-page memory, huge IOPTEs */
-	bool base_pages;	/* IOMMU_OPTION_HUGE_PAGES=0 before mapping */
+	/*
+	 * Bytes mapped: rounded up to whole leaves and host pages, or to
+	 * whole hugetlb pages if huge.
+	 */
+	uint64_t buf_len;
+	/* buf_len 0: this many leaves (huge leaves if huge) */
+	uint64_t leaves;
+	/*
+	 * Hugetlb memory in pages of at least the profile's dirty.huge_leaf,
+	 * huge IOPTEs (none reserved: the case SKIPs saying how to reserve
+	 * them). Without it the bench sets IOMMU_OPTION_HUGE_PAGES=0 before
+	 * mapping, so its leaves are base leaves (dirty.leaf).
+	 */
+	bool huge;
+	bool base_pages;	/* huge memory, yet HUGE_PAGES=0: base leaves */
 	bool enable;		/* turn tracking on at the end of set-up */
 	uint32_t mock_flags;	/* extra MOCK_FLAGS_DEVICE_* */
 	/*
@@ -43,10 +55,19 @@ struct iod_dirty {
 	uint64_t guards_len;
 	uint64_t iova;
 	uint64_t leaf;		/* IOPTE size of the mapping */
-	uint64_t base_leaf;	/* the profile's dirty.leaf */
+	uint64_t base_leaf;	/* iod_base_leaf() */
 	bool huge;
 	bool tracking;		/* hwpt_id is a dirty-tracking HWPT */
 };
+
+/*
+ * The IOMMU's base page, the bytes one base IOPTE maps: the profile's
+ * dirty.leaf, else its iova.alignment (the same quantity as the IOAS
+ * reports it), else the host page.
+ */
+uint64_t iod_base_leaf(void);
+/* The profile's dirty.huge_leaf, 0 if unstated. */
+uint64_t iod_huge_leaf(void);
 
 /*
  * Build the bench. 0 on success. -EOPNOTSUPP when the profile says this
@@ -85,6 +106,23 @@ bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,
  * footprint is emptied with it. 0 or -errno.
  */
 int iod_bench_set_tracking(struct iod_dirty *d, bool on);
+
+/*
+ * [iova, +len) was just mapped into the bench's IOAS: where the profile
+ * says a new writable mapping reads dirty on its first harvest
+ * (dirty.new_mapping = dirty), its leaves inside fp are recorded dirty.
+ */
+void iod_bench_mapped(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova,
+		      uint64_t len);
+/*
+ * The IOVA alignment of the bench's mappings: its leaf, the huge leaf,
+ * the THP size, the host page, whichever is largest (a huge leaf or a
+ * transparent huge page can then be mapped whole).
+ */
+uint64_t iod_bench_align(const struct iod_dirty *d);
+
+/* IOAS_MAP into the bench's space, then iod_bench_mapped() on d->fp. */
+int iod_bench_map(struct iod_dirty *d, void *va, uint64_t len, uint64_t iova);
 
 /* IOMMU_DESTROY of the bench's dirty HWPT. 0 or -errno. */
 int iod_bench_destroy_hwpt(struct iod_dirty *d);

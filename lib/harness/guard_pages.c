@@ -17,12 +17,18 @@
 #include <unistd.h>
 
 #include "harness/guard_pages.h"
+#include "harness/hugepages.h"
 #include "util.h"
+
+/* The pool's unit: a transparent huge page, or a page without THP. */
+static size_t huge_sz(void)
+{
+	return iod_max_u64(iod_thp_size(), iod_host_page());
+}
 
 #define PM_PRESENT	(1ull << 63)
 #define PM_PFN_MASK	((1ull << 55) - 1)
 #define POOL_TRIES	3
-#define HUGE_SZ		(2ull << 20)
 
 struct slot {
 	uint64_t pfn;
@@ -124,22 +130,22 @@ fail:
 }
 
 /*
- * npool pages (a multiple of HUGE_SZ) aligned to HUGE_SZ, populated, huge
- * pages asked for: transparent huge pages come physically contiguous.
+ * npool pages (a multiple of huge_sz()) aligned to huge_sz(), populated,
+ * huge pages asked for: transparent huge pages come physically contiguous.
  */
 static uint8_t *map_pool(size_t npool, size_t pg)
 {
-	size_t bytes = npool * pg, i;
+	size_t bytes = npool * pg, i, hsz = huge_sz();
 	uint8_t *p, *a;
 
-	p = mmap(NULL, bytes + HUGE_SZ, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, bytes + hsz, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	a = (uint8_t *)(((uintptr_t)p + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1));
+	a = (uint8_t *)(((uintptr_t)p + hsz - 1) & ~(uintptr_t)(hsz - 1));
 	if (a != p)
 		munmap(p, a - p);
-	munmap(a + bytes, p + HUGE_SZ - a);
+	munmap(a + bytes, p + hsz - a);
 	madvise(a, bytes, MADV_HUGEPAGE);	/* a wish: plain pages also do */
 	for (i = 0; i < npool; i++)
 		((volatile uint8_t *)a)[i * pg] = 0;
@@ -176,14 +182,14 @@ static int try_pool(int fd, size_t npool, size_t n, size_t pg, uint8_t **buf,
 int iod_guarded_map(uint64_t len, void **buf, void **guards,
 		    uint64_t *guards_len)
 {
-	size_t pg = iod_host_page(), n = len / pg, npool;
+	size_t pg = iod_host_page(), n = len / pg, npool, hsz = huge_sz();
 	uint8_t *b = NULL, *pool = NULL;
 	int fd, rc = -ENOSPC, tries;
 
 	if (!n || len % pg)
 		return -EINVAL;
 	/* A guard per page and one more, in whole huge pages. */
-	npool = ((2 * n + 1) * pg + HUGE_SZ - 1) / HUGE_SZ * (HUGE_SZ / pg);
+	npool = ((2 * n + 1) * pg + hsz - 1) / hsz * (hsz / pg);
 	fd = open("/proc/self/pagemap", O_RDONLY);
 	if (fd < 0)
 		return -errno;

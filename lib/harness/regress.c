@@ -7,12 +7,6 @@
 #include "harness/regress.h"
 #include "util.h"
 
-bool iod_base_pages(void)
-{
-	return iod_profile_uint(iod_env.profile, "dirty.leaf", 0) >=
-	       iod_host_page();
-}
-
 int iod_touch(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova)
 {
 	return iod_engine_write(&d->engine, iova, 1, (uint8_t)iova, fp);

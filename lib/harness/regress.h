@@ -3,8 +3,7 @@
  * What the regression programs (suites/dirty/regress_*.c) share: the one
  * declaration of each fix (commit, subject, release) and the macros that
  * name its variants and tests after the commit and log or SKIP with it,
- * whether a bench may turn huge pages off without changing the harvest
- * rules, and a one-byte device write.
+ * and a one-byte device write.
  */
 #ifndef IODIRTY_REGRESS_H
 #define IODIRTY_REGRESS_H
@@ -79,14 +78,6 @@ struct iod_regression {
 #define IOD_REGRESSION_SKIP(fmt, ...) \
 	SKIP(return, "regression of %s %s: " fmt, regression->commit, \
 	     regression->subject, ##__VA_ARGS__)
-
-/*
- * IOMMU_OPTION_HUGE_PAGES=0 where it does not change the harvest rules:
- * it raises the IOAS alignment to the host page, so only when the base
- * leaf (the profile's dirty.leaf) is at least that (not on the mock, whose
- * leaf is half a page).
- */
-bool iod_base_pages(void);
 
 /* The device writes one byte at iova: its whole leaf becomes dirty. */
 int iod_touch(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova);

@@ -37,7 +37,7 @@ int iod_span_build(struct iod_dirty *d, struct iod_span *sp, uint64_t prefix,
 		   uint64_t len, const uint64_t *hot, unsigned int nhot,
 		   char *why, size_t wl)
 {
-	uint64_t align = iod_max_u64(d->leaf, 2 * M), p0, off;
+	uint64_t align = iod_bench_align(d), p0, off;
 	char ranges[256];
 	unsigned int h;
 	int rc;

@@ -89,6 +89,24 @@ int iod_fp_clear(struct iod_fp *fp, uint64_t iova, uint64_t len)
 	return set_span(fp, iova, len, false);
 }
 
+uint64_t iod_fp_write_within(struct iod_fp *fp, uint64_t iova, uint64_t len)
+{
+	uint64_t end = iova + len, fp_end = fp->iova + fp->length;
+	uint64_t first, last;
+
+	if (!len)
+		return 0;
+	if (end < iova)
+		end = UINT64_MAX;
+	first = iova > fp->iova ? iova : fp->iova;
+	last = (end < fp_end ? end : fp_end);
+	if (!fp->length || first >= last)
+		return 0;
+	set_span(fp, first, last - first, true);
+	return (last - 1 - fp->iova) / fp->leaf -
+	       (first - fp->iova) / fp->leaf + 1;
+}
+
 bool iod_fp_leaf_dirty(const struct iod_fp *fp, uint64_t iova)
 {
 	if (iova < fp->iova || iova - fp->iova >= fp->length)

@@ -31,6 +31,12 @@ void iod_fp_reset(struct iod_fp *fp);
 int iod_fp_clear(struct iod_fp *fp, uint64_t iova, uint64_t len);
 /* Record a device write of len bytes at iova: 0, or -ERANGE if outside. */
 int iod_fp_write(struct iod_fp *fp, uint64_t iova, uint64_t len);
+/*
+ * Record the leaves of the part of [iova, +len) inside the footprint (a
+ * new mapping that reads dirty); nothing if they do not meet. Returns the
+ * leaves recorded.
+ */
+uint64_t iod_fp_write_within(struct iod_fp *fp, uint64_t iova, uint64_t len);
 bool iod_fp_leaf_dirty(const struct iod_fp *fp, uint64_t iova);
 uint64_t iod_fp_count(const struct iod_fp *fp);
 

@@ -462,6 +462,25 @@ static void resolve(struct iod_profile *p)
 	}
 }
 
+/*
+ * dirty.leaf and iova.alignment are one quantity, the IOMMU's base page
+ * (its smallest IOPTE, 1 << __ffs(pgsize_bitmap), which the IOAS reports
+ * as its alignment): stated both, they must agree.
+ */
+static int check_base_page(const struct iod_profile *p, char *err,
+			   size_t errlen)
+{
+	unsigned long long leaf = iod_profile_uint(p, "dirty.leaf", 0);
+	unsigned long long align = iod_profile_uint(p, "iova.alignment", 0);
+
+	if (!leaf || !align || leaf == align)
+		return 0;
+	set_err(err, errlen, p->path, iod_profile_line(p, "dirty.leaf"),
+		"dirty.leaf = %llu but iova.alignment = %llu (line %u): both are the IOMMU's base page (its smallest IOPTE) and must agree",
+		leaf, align, iod_profile_line(p, "iova.alignment"));
+	return -1;
+}
+
 int iod_profile_load(const char *path, struct iod_profile **out, char *err,
 		     size_t errlen)
 {
@@ -540,6 +559,8 @@ int iod_profile_load_for(const char *path, const char *release,
 		    check_required(p, iod_schema[i].key, err, errlen))
 			goto out;
 	resolve(p);
+	if (check_base_page(p, err, errlen))
+		goto out;
 
 	*out = p;
 	p = NULL;

@@ -175,6 +175,12 @@ const struct iod_key iod_schema[] = {
 		.help = "bytes one huge IOPTE maps when huge pages back a mapping (a write dirties it whole)",
 	},
 	{
+		.key = "dirty.new_mapping",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "clean" }, { .name = "dirty" }),
+		.help = "a writable mapping made in a dirty-tracking HWPT after tracking was last enabled: clean (its first harvest reports only device writes) or dirty (every mapped leaf reads dirty until a harvest clears it)",
+	},
+	{
 		.key = "dirty.get_while_disabled",
 		.type = IOD_KT_ENUM,
 		.values = IOD_VALUES({ .name = "empty" },

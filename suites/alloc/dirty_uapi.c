@@ -46,11 +46,11 @@ FIXTURE_TEARDOWN(dirty_uapi)
 	munmap(self->buf, BUF_LEN);
 }
 
-/* A well-formed harvest of the mapped buffer at 4 KiB granularity. */
+/* A well-formed harvest of the mapped buffer at the IOMMU's base page. */
 static int harvest(FIXTURE_DATA(dirty_uapi) *self, uint32_t id)
 {
-	return iod_get_dirty_bitmap(self->t.fd, id, self->iova, BUF_LEN, 4096,
-				    self->bitmap, 0);
+	return iod_get_dirty_bitmap(self->t.fd, id, self->iova, BUF_LEN,
+				    iod_base_leaf(), self->bitmap, 0);
 }
 
 /* A HWPT allocated without DIRTY_TRACKING refuses both: EOPNOTSUPP. */

@@ -10,6 +10,7 @@
 #include "harness/iod_test.h"
 #include "uapi/iommufd.h"
 #include "harness/target.h"
+#include "util.h"
 
 FIXTURE(hwpt_flags) {
 	struct iod_target t;
@@ -204,6 +205,8 @@ TEST_F(hwpt_alloc, keeps_ioas_aperture)
 	struct iommu_iova_range r[8];
 	uint64_t iova = 0;
 	int n, pick = -1, map = -1;
+	/* One page: the CPU's, or the IOMMU's base page if larger. */
+	uint64_t pg = iod_max_u64(iod_host_page(), iod_base_leaf());
 	uint32_t hwpt;
 	void *buf;
 
@@ -212,22 +215,22 @@ TEST_F(hwpt_alloc, keeps_ioas_aperture)
 	IOD_NEED_PLAIN_HWPT();
 	ASSERT_EQ(0, iod_hwpt_alloc(self->t.fd, self->t.dev_id,
 				    self->t.ioas_id, 0, &hwpt));
-	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	buf = mmap(NULL, pg, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 
 	n = iod_ioas_iova_ranges(self->t.fd, self->t.ioas_id, r, 8, NULL);
 	if (n > 0)
-		pick = iod_ioas_pick_iova(self->t.fd, self->t.ioas_id, 4096,
-					  1 << 20, 4096, &iova);
+		pick = iod_ioas_pick_iova(self->t.fd, self->t.ioas_id, pg,
+					  1 << 20, pg, &iova);
 	if (!pick)
 		map = iod_ioas_map_fixed(self->t.fd, self->t.ioas_id, buf,
-					 4096, iova);
+					 pg, iova);
 	IOD_XFAIL_IF_KNOWN_BUG(map != 0);
 	ASSERT_LT(0, n) TH_LOG("no allowed IOVA range left after HWPT_ALLOC");
 	IOD_ASSERT_ERR(0, pick);
 	IOD_ASSERT_ERR(0, map);
-	munmap(buf, 4096);
+	munmap(buf, pg);
 }
 
 IOD_HARNESS_MAIN

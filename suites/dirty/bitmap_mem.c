@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "harness/iod_test.h"
+#include "harness/hugepages.h"
 #include "uapi/iommufd.h"
 #include "model/rand.h"
 #include "harness/scatter.h"
@@ -590,7 +591,7 @@ TEST_F(bm_unwritable, no_clear)
 enum backing {
 	MEMFD_SHARED,	/* MAP_SHARED of a memfd: the file's own pages */
 	MEMFD_PRIVATE,	/* MAP_PRIVATE of a memfd, never written before */
-	HUGETLB,	/* MAP_HUGETLB, 2 MiB */
+	HUGETLB,	/* MAP_HUGETLB, the host's smallest hugetlb page */
 };
 
 FIXTURE(bm_backing) {
@@ -614,15 +615,16 @@ FIXTURE_SETUP(bm_backing)
 	self->map = self->view = NULL;
 	IOD_DIRTY_SETUP(&self->d, &bm_bench);
 	if (variant->kind == HUGETLB) {
-		self->map_len = 2 * M;
-		self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
-				 -1, 0);
-		if (self->map == MAP_FAILED) {
-			self->map = NULL;
-			SKIP(return, "cannot map a 2 MiB huge page (reserve them: hugepages=N): %s",
-			     strerror(errno));
-		}
+		char why[384] = "";
+		uint64_t len = 0;
+		void *p = NULL;
+		int rc = iod_hugetlb_map(1, 1, &p, &len, why, sizeof(why));
+
+		if (rc == -EOPNOTSUPP)
+			SKIP(return, "%s", why);
+		ASSERT_EQ(0, rc) TH_LOG("%s", why);
+		self->map = p;
+		self->map_len = len;
 		return;
 	}
 	self->map_len = 4 * iod_host_page();

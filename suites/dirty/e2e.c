@@ -227,13 +227,14 @@ TEST_F(e2e, unmapped_write_blocked)
 }
 
 /*
- * Whole, aligned IOMMU pages, the commonest DMA there is: every other page
- * of the buffer's first 64 KiB, each one write of exactly one page.
+ * Whole, aligned IOMMU pages, the commonest DMA there is: every other base
+ * page (iod_base_leaf()) of the buffer's first 16, each one write of
+ * exactly one page.
  */
 TEST_F(e2e, whole_pages_land)
 {
 	struct e2e_write w[8];
-	uint64_t pg = 4 * K, where = 0;
+	uint64_t pg = self->d.base_leaf, where = 0;
 	unsigned int i, n = 0;
 
 	for (i = 0; i < 16 && (i + 1) * pg <= self->d.len; i += 2, n++) {
@@ -287,7 +288,7 @@ TEST_F(e2e, unmap_remap_idle_device)
 		TH_LOG("byte +0x%llx changed while the buffer was unmapped",
 		       (unsigned long long)where);
 
-	ASSERT_EQ(0, iod_space_map(&self->d.space, self->d.buf, self->d.len,
+	ASSERT_EQ(0, iod_bench_map(&self->d, self->d.buf, self->d.len,
 				   self->d.iova));
 	ASSERT_EQ(0, issue(&self->d, &self->w[1]));
 	ASSERT_TRUE(iod_engine_check(&self->d.engine,

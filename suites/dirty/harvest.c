@@ -57,15 +57,17 @@ HARVEST_VARIANT(len128m_ps2k, 128 * M, 2 * K, false);
 HARVEST_VARIANT(len128m_ps4k, 128 * M, 4 * K, false);
 HARVEST_VARIANT(len128m_ps64k, 128 * M, 64 * K, false);
 HARVEST_VARIANT(len128m_ps2m, 128 * M, 2 * M, false);
-HARVEST_VARIANT(huge4m_ps4k, 4 * M, 4 * K, true);
-HARVEST_VARIANT(huge4m_ps2m, 4 * M, 2 * M, true);
-HARVEST_VARIANT(huge64m_ps4k, 64 * M, 4 * K, true);
-HARVEST_VARIANT(huge64m_ps2m, 64 * M, 2 * M, true);
+/* Huge: `len` counts huge leaves (the profile's dirty.huge_leaf). */
+HARVEST_VARIANT(huge_x2_ps4k, 2, 4 * K, true);
+HARVEST_VARIANT(huge_x2_ps2m, 2, 2 * M, true);
+HARVEST_VARIANT(huge_x32_ps4k, 32, 4 * K, true);
+HARVEST_VARIANT(huge_x32_ps2m, 32, 2 * M, true);
 
 FIXTURE_SETUP(harvest)
 {
 	struct iod_dirty_opts o = {
-		.buf_len = variant->len,
+		.buf_len = variant->huge ? 0 : variant->len,
+		.leaves = variant->huge ? variant->len : 0,
 		.huge = variant->huge,
 		.enable = true,
 	};

@@ -299,7 +299,7 @@ static int layout_map(struct iod_dirty *d, struct layout *l,
 			return -ENOMEM;
 	}
 	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, span, d->iova + d->len,
-				2 * M, &l->base);
+				iod_bench_align(d), &l->base);
 	if (rc)
 		return rc;
 	l->span = span;

@@ -124,6 +124,8 @@ IOD_REGRESSION_TEST_F_OF(vtd_caps, 57f55048e564, no_dirty_without_smpwc)
 #define S1_D	(1ull << 6)
 #define S1_ADDR	0x000ffffffffff000ull
 #define S1_PAGES 64
+/* Table and leaf page of the first-stage format (architectural, VT-d 3.x). */
+#define S1_PAGE	4096ull
 
 struct s1pt {
 	uint64_t *mem;		/* S1_PAGES pages of tables */
@@ -142,7 +144,7 @@ static int s1_map_page(struct s1pt *pt, uint64_t va)
 		if (!(tbl[idx] & S1_P)) {
 			if (pt->used == S1_PAGES)
 				return -ENOSPC;
-			tbl[idx] = (pt->gpa + pt->used * 4096ull) | S1_P |
+			tbl[idx] = (pt->gpa + pt->used * S1_PAGE) | S1_P |
 				   S1_RW | S1_US | S1_A;
 			pt->used++;
 		}
@@ -160,24 +162,24 @@ static int s1_build(struct iod_dirty *d, struct s1pt *pt, char *why,
 	uint64_t va;
 	int rc;
 
-	pt->mem = mmap(NULL, S1_PAGES * 4096, PROT_READ | PROT_WRITE,
+	pt->mem = mmap(NULL, S1_PAGES * S1_PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (pt->mem == MAP_FAILED) {
 		pt->mem = NULL;
 		return -ENOMEM;
 	}
-	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, S1_PAGES * 4096,
-				d->iova + d->len, 2 * M, &pt->gpa);
+	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, S1_PAGES * S1_PAGE,
+				d->iova + d->len, iod_bench_align(d), &pt->gpa);
 	if (!rc)
 		rc = iod_ioas_map_fixed(d->t.fd, d->t.ioas_id, pt->mem,
-					S1_PAGES * 4096, pt->gpa);
+					S1_PAGES * S1_PAGE, pt->gpa);
 	if (rc) {
 		snprintf(why, wl, "mapping the stage-1 table: %s",
 			 iod_errno_name(-rc));
 		return rc;
 	}
 	pt->used = 1;
-	for (va = d->iova; va < d->iova + d->len; va += 4096) {
+	for (va = d->iova; va < d->iova + d->len; va += S1_PAGE) {
 		rc = s1_map_page(pt, va);
 		if (rc) {
 			snprintf(why, wl, "stage-1 table too small for %llu bytes",
@@ -191,7 +193,7 @@ static int s1_build(struct iod_dirty *d, struct s1pt *pt, char *why,
 static void s1_free(struct s1pt *pt)
 {
 	if (pt->mem)
-		munmap(pt->mem, S1_PAGES * 4096);
+		munmap(pt->mem, S1_PAGES * S1_PAGE);
 	pt->mem = NULL;
 }
 
@@ -270,7 +272,7 @@ IOD_REGRESSION_VARIANT(vtd_nested, 1f0198fce683, attach_after_enable,
 FIXTURE_SETUP(vtd_nested)
 {
 	struct iod_dirty_opts o = {
-		.buf_len = 1 * M, .base_pages = iod_base_pages(),
+		.buf_len = 1 * M,
 	};
 
 	memset(&self->pt, 0, sizeof(self->pt));
@@ -366,7 +368,7 @@ FIXTURE(vtd_pasid) {
 FIXTURE_SETUP(vtd_pasid)
 {
 	struct iod_dirty_opts o = {
-		.buf_len = 1 * M, .base_pages = iod_base_pages(),
+		.buf_len = 1 * M,
 	};
 
 	memset(&self->pt, 0, sizeof(self->pt));

@@ -99,6 +99,32 @@ FIXTURE_TEARDOWN(state)
 }
 
 /*
+ * A writable mapping made while tracking is on reads as the profile's
+ * dirty.new_mapping says on its first harvest (clean: nothing; dirty:
+ * every leaf, as SMMUv3 creates its PTEs writable-dirty), with no device
+ * write; that harvest clears it. Mapped again, enabling tracking wipes it.
+ */
+TEST_F(state, new_mapping_first_harvest)
+{
+	struct iod_dirty *d = &self->d;
+
+	IOD_NEED_RULE("dirty.new_mapping");
+	ASSERT_EQ(0, iod_space_unmap(&d->space, d->iova));
+	iod_fp_reset(&d->fp);
+	ASSERT_EQ(0, iod_bench_map(d, d->buf, d->len, d->iova));
+	TH_LOG("dirty.new_mapping = %s: %llu leaves expected dirty",
+	       iod_rule("dirty.new_mapping", "unset"),
+	       (unsigned long long)iod_fp_count(&d->fp));
+	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
+	iod_fp_reset(&d->fp);
+	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
+	ASSERT_EQ(0, iod_space_unmap(&d->space, d->iova));
+	ASSERT_EQ(0, iod_bench_map(d, d->buf, d->len, d->iova));
+	IOD_ASSERT_SET_TRACKING(d, true);
+	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
+}
+
+/*
  * Enabling while tracking is already on wipes what was written; tracking
  * stays on, so the next writes are reported exactly.
  */

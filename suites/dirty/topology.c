@@ -36,14 +36,16 @@ FIXTURE_VARIANT_ADD(topology, len64k_ps2k) {
 FIXTURE_VARIANT_ADD(topology, len1m_ps4k) {
 	.len = 1 * M, .page_size = 4 * K, .huge = false,
 };
-FIXTURE_VARIANT_ADD(topology, huge4m_ps64k) {
-	.len = 4 * M, .page_size = 64 * K, .huge = true,
+/* Huge: `len` counts huge leaves. */
+FIXTURE_VARIANT_ADD(topology, huge_x2_ps64k) {
+	.len = 2, .page_size = 64 * K, .huge = true,
 };
 
 FIXTURE_SETUP(topology)
 {
 	struct iod_dirty_opts o = {
-		.buf_len = variant->len,
+		.buf_len = variant->huge ? 0 : variant->len,
+		.leaves = variant->huge ? variant->len : 0,
 		.huge = variant->huge,
 		.enable = false,
 	};

@@ -60,6 +60,33 @@ TEST(write_dirties_whole_leaves)
 }
 
 /* A copy with only the writes of one range kept. */
+/* A new mapping that reads dirty: only its part inside the footprint. */
+TEST(write_within_clips_to_footprint)
+{
+	struct iod_fp fp;
+
+	ASSERT_EQ(0, iod_fp_init(&fp, BASE, 64 * K, 4 * K));
+	EXPECT_EQ(16, iod_fp_write_within(&fp, 0, ~0ull));	/* all of it */
+	EXPECT_EQ(16, iod_fp_count(&fp));
+	iod_fp_reset(&fp);
+	EXPECT_EQ(0, iod_fp_write_within(&fp, BASE - 8 * K, 8 * K)); /* below */
+	EXPECT_EQ(0, iod_fp_write_within(&fp, BASE + 64 * K, 4 * K)); /* above */
+	EXPECT_EQ(0, iod_fp_write_within(&fp, BASE, 0));
+	EXPECT_EQ(0, iod_fp_count(&fp));
+	/* Straddling the start: the first two leaves. */
+	EXPECT_EQ(2, iod_fp_write_within(&fp, BASE - 4 * K, 12 * K));
+	EXPECT_TRUE(iod_fp_leaf_dirty(&fp, BASE + 4 * K));
+	EXPECT_FALSE(iod_fp_leaf_dirty(&fp, BASE + 8 * K));
+	/* Straddling the end, not leaf aligned: the last leaf, widened. */
+	EXPECT_EQ(1, iod_fp_write_within(&fp, BASE + 63 * K, 8 * K));
+	EXPECT_TRUE(iod_fp_leaf_dirty(&fp, BASE + 60 * K));
+	EXPECT_EQ(3, iod_fp_count(&fp));
+	/* Wrapping past 2^64 counts as reaching the end. */
+	EXPECT_EQ(2, iod_fp_write_within(&fp, BASE + 56 * K, ~0ull));
+	EXPECT_EQ(4, iod_fp_count(&fp));
+	iod_fp_free(&fp);
+}
+
 TEST(only_keeps_one_range)
 {
 	struct iod_fp fp, part;

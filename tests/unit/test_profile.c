@@ -639,6 +639,30 @@ TEST_F(prof, reject_alignment)
 			  REQUIRED_LINES + 1, "not a power of two");
 }
 
+/* dirty.leaf and iova.alignment are both the base page: they must agree. */
+TEST_F(prof, base_page_keys_agree)
+{
+	EXPECT_LINE_ERROR("base", "iova.alignment = 4096\ndirty.leaf = 2048\n",
+			  REQUIRED_LINES + 2,
+			  "dirty.leaf = 2048 but iova.alignment = 4096 (line 11): both are the IOMMU's base page");
+	ASSERT_EQ(0, load_min(self, "base",
+			      "iova.alignment = 16384\ndirty.leaf = 16384\n"));
+	EXPECT_EQ(16384ULL, iod_profile_uint(self->p, "dirty.leaf", 0));
+	ASSERT_EQ(0, load_min(self, "base", "dirty.leaf = 65536\n"));
+	EXPECT_EQ(65536ULL, iod_profile_uint(self->p, "dirty.leaf", 0));
+}
+
+/* dirty.new_mapping: clean or dirty, nothing else. */
+TEST_F(prof, new_mapping_rule)
+{
+	ASSERT_EQ(0, load_min(self, "newmap", "dirty.new_mapping = dirty\n"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "dirty.new_mapping", "dirty"));
+	ASSERT_EQ(0, load_min(self, "newmap", "dirty.new_mapping = clean\n"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "dirty.new_mapping", "clean"));
+	EXPECT_LINE_ERROR("newmap", "dirty.new_mapping = sometimes\n",
+			  REQUIRED_LINES + 1, "sometimes");
+}
+
 TEST_F(prof, reject_bad_uint)
 {
 	static const char *const bad[] = {
