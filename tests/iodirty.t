@@ -105,6 +105,9 @@ SKIP: {
 # ---- runs of stand-in programs -------------------------------------------
 
 plan skip_all => 'the runs need root' unless $> == 0;
+# The journal and lock of these runs: their own, not the machine's.
+my $rundir = "$tmp/run-iodirty";
+$ENV{IODIRTY_RUN_DIR} = $rundir;
 
 # A stand-in suite program: lists its cases like the kselftest harness,
 # runs the ones its -r options name (all without), logs its arguments.
@@ -187,10 +190,12 @@ unlike(slurp("$run/summary.txt"), qr/lab\/guest|FAIL/, 'green run: no failing la
 is($out, slurp("$run/summary.txt"), 'green run: the summary is printed');
 is(scalar(() = $e =~ /^iodirty: \[\d+ s\] (alpha\/one|beta\/two): /mg), 2,
    'green run: one progress line per program');
-if (opendir(my $dh, '/run/iodirty')) {
+if (opendir(my $dh, $rundir)) {
 	my @left = grep { !/^\.\.?$/ } readdir($dh);
-	is("@left", '', 'green run: no journal or lock left in /run/iodirty');
+	is("@left", '', 'green run: no journal or lock left in IODIRTY_RUN_DIR');
 	closedir($dh);
+} else {
+	fail("green run: IODIRTY_RUN_DIR $rundir was not made");
 }
 
 # Case filters become the harness's own options; a program with none
@@ -285,16 +290,14 @@ unlink("$tree/bin/iodirty-probe", "$tree/bin/iodirty-bind");
 rename("$tmp/iodirty-bind.real", "$tree/bin/iodirty-bind") or die "rename: $!";
 
 # Only one run at a time: a live lock refuses the second.
-SKIP: {
-	skip('/run/iodirty is not where the lock lives', 2) unless -d '/run/iodirty';
-	mkdir('/run/iodirty/lock');
-	open(my $fh, '>', '/run/iodirty/lock/pid') or die $!;
-	print $fh "$$\n";
-	close($fh);
-	($rc, $out, $e) = run($iodirty, 'run', '--profile', 'mock', '--out', "$tmp/locked");
-	is($rc, 1, 'a second run: exit 1');
-	like($e, qr/another iodirty run \(pid $$\) is running/, 'a second run: says which run holds the lock');
-	remove_tree('/run/iodirty/lock');
-}
+mkdir("$rundir/lock");
+open(my $lk, '>', "$rundir/lock/pid") or die $!;
+print $lk "$$\n";
+close($lk);
+($rc, $out, $e) = run($iodirty, 'run', '--profile', 'mock', '--out', "$tmp/locked");
+is($rc, 1, 'a second run: exit 1');
+like($e, qr/another iodirty run \(pid $$\) is running/, 'a second run: says which run holds the lock');
+ok(-d "$rundir/lock", 'a second run: leaves the first one\'s lock');
+remove_tree("$rundir/lock");
 
 done_testing();
