@@ -112,6 +112,9 @@ $(BUILD)/tool/libiodirty.a: $(TOOL_LIB_OBJS)
 $(BUILD)/guest/libbind.a: $(GUEST_BIND_OBJS)
 	rm -f $@; $(AR) rcs $@ $^
 
+$(BUILD)/tool/libbind.a: $(BIND_LIB_SRCS:%.c=$(BUILD)/tool/%.o)
+	rm -f $@; $(AR) rcs $@ $^
+
 $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
@@ -123,15 +126,16 @@ $(BUILD)/guest/lab/%: $(BUILD)/guest/runners/lab/guest/%.o $(BUILD)/guest/libbin
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
-# One tool per runners/<tool>/ directory: all its .c files + the lib, as a
+# One tool per runners/<tool>/ directory: all its .c files, the binder's
+# host-safety code (sysfs PCI reads, the storage guard) and the lib, as a
 # host tool (build/bin) and static (build/guest/bin, for the guest and the
 # installed tree).
 define tool_rule
-$(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libiodirty.a
+$(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libbind.a $(BUILD)/tool/libiodirty.a
 	@mkdir -p $$(@D)
 	$$(CC) -o $$@ $$^
 
-$(BUILD)/guest/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/guest/libiodirty.a
+$(BUILD)/guest/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/guest/libbind.a $(BUILD)/guest/libiodirty.a
 	@mkdir -p $$(@D)
 	$$(CC) -static -o $$@ $$^
 endef
