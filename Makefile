@@ -7,10 +7,15 @@
 #   make unit    host unit tests only (ASan/UBSan)
 #   make bench   boot the mock lab flavour, run every bench/ program, print
 #                its table, keep results/<timestamp>/ (no suites run)
+#   make install the installable tree (bin/iodirty, static programs and
+#                tools, profiles) into $(DESTDIR)$(INSTALL_PATH)
+#   make dist    the same tree as build/iodirty-<version>-x86_64.tar.gz
 #
 # KSRC=/path/to/linux   build headers and the lab kernel from a kernel tree
 # KERNEL=/path/bzImage  boot this kernel image in the lab instead
 # FLAVOURS="mock intel" run only these lab flavours
+# INSTALL_PATH=DIR      where make install puts the tree (default build/install)
+# DESTDIR=DIR           staging prefix in front of INSTALL_PATH
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
@@ -53,11 +58,12 @@ HOST_TOOL_OBJS := $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/host/%.o,$(filter
 SUITE_BINS := $(SUITE_SRCS:suites/%.c=$(BUILD)/guest/suites/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/guest/bench/%)
 LAB_BINS := $(LAB_SRCS:runners/lab/guest/%.c=$(BUILD)/guest/lab/%)
-GUEST_TOOL_BINS := $(BUILD)/guest/bin/iodirty-bind
+# Every tool also builds static, for the lab guest and the installed tree.
+GUEST_TOOL_BINS := $(TOOLS:%=$(BUILD)/guest/bin/iodirty-%)
 HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
 
-.PHONY: all headers deps unit lab bench check clean FORCE
+.PHONY: all headers deps unit lab bench check clean install dist FORCE
 all: $(SUITE_BINS) $(BENCH_BINS) $(LAB_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS) \
 	$(BUILD)/guest/suites.list $(BUILD)/guest/bench.list
 
@@ -120,18 +126,34 @@ $(BUILD)/guest/lab/%: $(BUILD)/guest/runners/lab/guest/%.o $(BUILD)/guest/libbin
 	@mkdir -p $(@D)
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
-$(BUILD)/guest/bin/iodirty-bind: $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,bind)) $(BUILD)/guest/libiodirty.a
-	@mkdir -p $(@D)
-	$(CC) -static -o $@ $^
-
-# One host tool per runners/<tool>/ directory: all its .c files + the
-# binder's host-safety code (the storage guard) + the lib.
+# One tool per runners/<tool>/ directory: all its .c files, the binder's
+# host-safety code (sysfs PCI reads, the storage guard) and the lib, as a
+# host tool (build/bin) and static (build/guest/bin, for the guest and the
+# installed tree).
 define tool_rule
 $(BUILD)/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/tool/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/tool/libbind.a $(BUILD)/tool/libiodirty.a
 	@mkdir -p $$(@D)
 	$$(CC) -o $$@ $$^
+
+$(BUILD)/guest/bin/iodirty-$(1): $(patsubst %.c,$(BUILD)/guest/%.o,$(call TOOL_SRCS,$(1))) $(BUILD)/guest/libbind.a $(BUILD)/guest/libiodirty.a
+	@mkdir -p $$(@D)
+	$$(CC) -static -o $$@ $$^
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+# The installable tree (kselftest style): relocatable, static, no build
+# tree or compiler needed where it runs. See runners/install.
+VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+INSTALL_PATH ?= $(abspath $(BUILD))/install
+DIST_NAME = iodirty-$(VERSION)-x86_64
+DIST_TARBALL = $(abspath $(BUILD))/$(DIST_NAME).tar.gz
+
+install: $(SUITE_BINS) $(GUEST_TOOL_BINS) $(BUILD)/guest/suites.list
+	IODIRTY_BUILD=$(abspath $(BUILD)) runners/install "$(DESTDIR)$(INSTALL_PATH)" "$(VERSION)"
+
+# Rebuilt every time: the version and the programs may have changed.
+dist: $(SUITE_BINS) $(GUEST_TOOL_BINS) $(BUILD)/guest/suites.list
+	IODIRTY_BUILD=$(abspath $(BUILD)) runners/install --tarball "$(DIST_TARBALL)" "$(VERSION)"
 
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 	@mkdir -p $(@D)
@@ -139,8 +161,9 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 
 # Host unit tests under ASan/UBSan, aggregated by prove.
 # tests/profile_check.t checks every profile against the suite programs.
-unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS)
-	IODIRTY_TOP=$(CURDIR) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
+# tests/install.t and tests/iodirty.t install the tree from $(BUILD).
+unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS) $(BUILD)/guest/suites.list
+	IODIRTY_TOP=$(CURDIR) IODIRTY_BUILD=$(abspath $(BUILD)) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
 	IODIRTY_PROBE_BIN=$(abspath $(BUILD))/bin/iodirty-probe \
@@ -148,8 +171,9 @@ unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS)
 		prove $(UNIT_BINS) $(wildcard tests/*.t)
 
 # The virtual lab: every lab flavour in QEMU, every suite, one summary.
-lab: all
-	IODIRTY_BUILD=$(abspath $(BUILD)) runners/lab/lab
+# The hostpath flavour boots the tarball of make dist.
+lab: all dist
+	IODIRTY_BUILD=$(abspath $(BUILD)) IODIRTY_DIST=$(DIST_TARBALL) runners/lab/lab
 
 # The benchmarks: every bench/ program in the mock lab flavour, no suites.
 bench: all

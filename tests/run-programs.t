@@ -319,4 +319,27 @@ close($sk);
 is(join(' ', $frames =~ /^\@\@iodirty begin (\S+)$/mg), "dirty/e2e\@edu-poll lab/after",
    '--skip leaves the named runs out');
 
+# --select gives a program the harness options its line names, and only
+# that program; --scratch reaches every program as IODIRTY_SCRATCH=BDF,...
+my $args = put_prog('alloc/args', <<'EOF');
+[ "${1:-}" = --engines ] && exit 0
+echo "1..1"
+echo "ok 1 args [$*] scratch [${IODIRTY_SCRATCH-unset}]"
+EOF
+open(my $sel, '>', "$tmp/select") or die "$tmp/select: $!";
+print $sel "$top" . "dirty/writes -r a.b -r c.d\n$args -r x.y.z\n";
+close($sel) or die "$tmp/select: $!";
+unlink("$tmp/out");
+system($runner, '--state', "$tmp/state", '--out', "$tmp/out", '--select', "$tmp/select",
+       '--scratch', 'nvme@0000:01:00.0,0000:02:00.0', $top, $args, $per) == 0
+	or die "run-programs failed: $?";
+open(my $fh, '<', "$tmp/out") or die "$tmp/out: $!";
+my @got = grep { /^ok / } <$fh>;
+close($fh);
+is(join('', @got), <<'EOF', '--select options reach their program only; --scratch as BDFs');
+ok 1 args [-r x.y.z] scratch [0000:01:00.0,0000:02:00.0]
+ok 1 engine mock
+ok 1 engine edu-poll
+EOF
+
 done_testing();

@@ -112,6 +112,13 @@ static int block_emit(struct iod_cases *c, const char *program,
 		entry = NULL;
 	if (push(&c->fixtures, &c->nfix, &c->capfix, entry))
 		goto oom;
+	/* What the harness runs: every test of every variant, in that order. */
+	for (i = 0; i < (b->nv ? b->nv : 1); i++)
+		for (j = 0; j < b->nt; j++)
+			if (push(&c->runs, &c->nruns, &c->capruns,
+				 join(b->fixture, b->nv ? b->variants[i] : NULL,
+				      b->tests[j])))
+				goto oom;
 	for (j = 0; j < b->nt; j++) {
 		/* fixture.test: the test in every variant, or its only case. */
 		if (push(&c->ids, &c->n, &c->cap,
@@ -246,6 +253,19 @@ static char *run_list(const char *program, char *err, size_t errlen)
 	return out;
 }
 
+int iod_cases_add_program(struct iod_cases *c, const char *program,
+			  char *err, size_t errlen)
+{
+	char *text = run_list(program, err, errlen);
+	int rc;
+
+	if (!text)
+		return -1;
+	rc = iod_cases_parse_list(c, program, text, err, errlen);
+	free(text);
+	return rc;
+}
+
 int iod_cases_add_devices(struct iod_cases *c, size_t from,
 			  const char *devices, char *err, size_t errlen)
 {
@@ -287,12 +307,7 @@ static int visit(const char *path, const struct stat *st, int type,
 	(void)ftw;
 	if (type != FTW_F || !S_ISREG(st->st_mode) || !(st->st_mode & S_IXUSR))
 		return 0;
-	text = run_list(path, walk.err, walk.errlen);
-	if (!text)
-		return 1;
-	rc = iod_cases_parse_list(walk.c, path, text, walk.err, walk.errlen);
-	free(text);
-	if (rc)
+	if (iod_cases_add_program(walk.c, path, walk.err, walk.errlen))
 		return 1;
 	/* A program that runs once per engine: its ids keyed to a device. */
 	text = run_capture(path, "--engine-devices", 1, walk.err, walk.errlen);
@@ -388,6 +403,9 @@ void iod_cases_free(struct iod_cases *c)
 		free(c->ids[i]);
 	for (i = 0; i < c->nfix; i++)
 		free(c->fixtures[i]);
+	for (i = 0; i < c->nruns; i++)
+		free(c->runs[i]);
+	free(c->runs);
 	free(c->ids);
 	free(c->fixtures);
 	memset(c, 0, sizeof(*c));

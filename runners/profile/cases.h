@@ -21,6 +21,8 @@
 struct iod_cases {
 	char **ids;		/* every id a key may name */
 	size_t n, cap;
+	char **runs;		/* the cases a program runs, in its order */
+	size_t nruns, capruns;
 	char **fixtures;	/* "fixture\tprogram" per fixture with tests */
 	size_t nfix, capfix;
 };
@@ -32,6 +34,13 @@ struct iod_cases {
  */
 int iod_cases_parse_list(struct iod_cases *c, const char *program,
 			 const char *text, char *err, size_t errlen);
+
+/*
+ * Run @program with -l and add its cases. Returns 0, or -1 with the reason
+ * in @err.
+ */
+int iod_cases_add_program(struct iod_cases *c, const char *program,
+			  char *err, size_t errlen);
 
 /*
  * For a program that runs once per engine: add "<id>.<device>" for every

@@ -26,7 +26,7 @@
 #include "profile/profile.h"
 
 static const char usage[] =
-	"usage: iodirty-profile check FILE... [--kernel REL] [--programs DIR] | show FILE [--kernel REL] | schema\n";
+	"usage: iodirty-profile check FILE... [--kernel REL] [--programs DIR] | show FILE [--kernel REL] | schema | cases PROGRAM\n";
 
 /*
  * The value of option @name ("--name V" or "--name=V") at argv[*i] into
@@ -201,6 +201,26 @@ static int show(const char *file, const char *release)
 	return 0;
 }
 
+/* Every case @program runs, one id a line, in the order it runs them. */
+static int cases(const char *program)
+{
+	struct iod_cases c = { 0 };
+	char err[1024];
+	size_t i;
+
+	if (iod_cases_add_program(&c, program, err, sizeof(err))) {
+		fprintf(stderr, "iodirty-profile: error: %s\n"
+			"iodirty-profile: next: name a suite program (kselftest harness, answers -l)\n",
+			err);
+		iod_cases_free(&c);
+		return 1;
+	}
+	for (i = 0; i < c.nruns; i++)
+		printf("%s\n", c.runs[i]);
+	iod_cases_free(&c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *release, *programs;
@@ -215,6 +235,8 @@ int main(int argc, char **argv)
 		if (n >= 1)
 			return check(n, argv + 2, release, programs);
 	}
+	if (argc == 3 && !strcmp(argv[1], "cases"))
+		return cases(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "show")) {
 		n = parse_args(argc - 2, argv + 2, &release, NULL);
 		if (n == 1)
