@@ -12,9 +12,14 @@
  *                      nvme=/dev/vfio/devices/vfio1); each DMA engine
  *                      names the device it drives (optional)
  *   IODIRTY_FLAVOUR    a name for the run, for messages (optional)
+ *   IODIRTY_SCRATCH    "BDF,..." (or NAME@BDF,...): the devices whose
+ *                      storage the run may overwrite (optional; without
+ *                      it the NVMe engine never writes its namespace)
  */
 #ifndef IODIRTY_ENV_H
 #define IODIRTY_ENV_H
+
+#include <stdbool.h>
 
 #include "profile/profile.h"
 
@@ -37,6 +42,13 @@ int iod_expect(const char *key);
 
 /* The cdev of the device named `name` in IODIRTY_DEVICES, or NULL. */
 const char *iod_env_device(const char *name);
+
+/*
+ * Does IODIRTY_SCRATCH name the PCI device `bdf` ("0000:00:11.0"; a name
+ * without its domain means domain 0000)? Only a device named there may
+ * have its storage written.
+ */
+bool iod_env_scratch(const char *bdf);
 
 /* The profile's device is a mock device (else a PCI device via VFIO). */
 int iod_env_is_mock(void);

@@ -357,7 +357,7 @@ TEST_F(e2e, two_devices_one_hwpt)
 			TH_LOG("write %u by %s", i,
 			       i % 2 ? pname : self->d.engine.ops->name);
 	for (i = 0; i < self->n; i++)
-		ASSERT_TRUE(iod_engine_check(&self->d.engine,
+		ASSERT_TRUE(iod_engine_check(i % 2 ? &pe : &self->d.engine,
 					     self->d.iova + self->w[i].off,
 					     self->w[i].len, self->w[i].seed))
 			TH_LOG("write %u by %s did not land", i,

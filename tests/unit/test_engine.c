@@ -2,8 +2,10 @@
 /*
  * Unit tests of the DMA engine registry (lib/engine/engine.c): every engine
  * names its device and a peer that exists, the cdev an engine drives comes
- * from its device, an engine refuses a target of the other kind, and
- * "--engines" lists what a program that runs once per engine runs with.
+ * from its device, an engine refuses a target of the other kind,
+ * "--engines" lists what a program that runs once per engine runs with,
+ * an engine's expected bytes default to the pattern, and IODIRTY_SCRATCH
+ * names the devices whose storage may be written.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -176,6 +178,45 @@ TEST(engines_of_the_devices_present_in_table_order)
 	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
 	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
 	EXPECT_STREQ("edu\nedu-poll\n", out);
+}
+
+TEST(expected_bytes_default_to_the_pattern)
+{
+	struct iod_engine e = { .ops = iod_engine_find("edu") };
+	uint8_t buf[300];
+	unsigned int i;
+
+	ASSERT_NE(NULL, e.ops);
+	ASSERT_EQ(NULL, e.ops->expected);
+	iod_engine_expected(&e, 0x5c, 1000, buf, sizeof(buf));
+	for (i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(iod_pattern_byte(0x5c, 1000 + i), buf[i]);
+	/* NVMe delivers what its namespace holds: it says what that is. */
+	ASSERT_NE(NULL, iod_engine_find("nvme")->expected);
+	ASSERT_NE(NULL, iod_engine_find("nvme-poll")->expected);
+}
+
+TEST(scratch_names_bdfs_with_or_without_name_and_domain)
+{
+	unsetenv("IODIRTY_SCRATCH");
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	setenv("IODIRTY_SCRATCH", "", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	setenv("IODIRTY_SCRATCH", "nvme@0000:00:11.0", 1);
+	EXPECT_TRUE(iod_env_scratch("0000:00:11.0"));
+	EXPECT_TRUE(iod_env_scratch("00:11.0"));
+	EXPECT_FALSE(iod_env_scratch("0000:00:12.0"));
+	EXPECT_FALSE(iod_env_scratch("0001:00:11.0"));
+	EXPECT_FALSE(iod_env_scratch(""));
+	EXPECT_FALSE(iod_env_scratch(NULL));
+	setenv("IODIRTY_SCRATCH", "0000:00:12.0,00:1A.0", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	EXPECT_TRUE(iod_env_scratch("0000:00:12.0"));
+	EXPECT_TRUE(iod_env_scratch("0000:00:1a.0"));
+	/* A prefix of a BDF is not that BDF. */
+	setenv("IODIRTY_SCRATCH", "0000:00:11", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	unsetenv("IODIRTY_SCRATCH");
 }
 
 TEST_HARNESS_MAIN
