@@ -51,6 +51,12 @@ int iod_vfio_cdev_bdf(const char *cdev, char *bdf, size_t len)
 	const char *name = strrchr(cdev, '/');
 	char link[PATH_MAX];
 
+	if (!name && strchr(cdev, ':')) {
+		if (strlen(cdev) >= len)
+			return fail(-ENAMETOOLONG);
+		strcpy(bdf, cdev);
+		return 0;
+	}
 	name = name ? name + 1 : cdev;
 	if (strncmp(name, "vfio", 4) || !name[4])
 		return fail(-EINVAL);

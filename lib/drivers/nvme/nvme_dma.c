@@ -114,20 +114,21 @@ static int run_cmds(struct iod_nvme_dma *x, const struct cmd *c,
 }
 
 /*
- * Commands moving [iova, +len) against the reference's bytes from `from`
- * on, in chunks, each split where the reference wraps.
+ * Commands moving [iova, +len) against namespace bytes from `from` on, in
+ * chunks; with `wrap` (the reference's length), from the reference's
+ * bytes (from + offset) mod wrap, a chunk split where the reference wraps.
  */
-static unsigned int ref_cmds(const struct iod_nvme_dma *x, uint8_t opc,
-			     uint64_t iova, uint64_t len, uint64_t from,
-			     struct cmd *c)
+static unsigned int chunk_cmds(const struct iod_nvme_dma *x, uint8_t opc,
+			       uint64_t iova, uint64_t len, uint64_t from,
+			       uint64_t wrap, struct cmd *c)
 {
 	unsigned int nc = 0;
 	uint64_t o;
 
 	for (o = 0; o < len; o += CHUNK) {
 		uint64_t n = len - o < CHUNK ? len - o : CHUNK;
-		uint64_t src = (from + o) % x->ref_len;
-		uint64_t first = n < x->ref_len - src ? n : x->ref_len - src;
+		uint64_t src = wrap ? (from + o) % wrap : from + o;
+		uint64_t first = wrap && wrap - src < n ? wrap - src : n;
 
 		c[nc++] = (struct cmd){ opc, iova + o, first, src / x->lbs };
 		if (first < n)
@@ -137,20 +138,20 @@ static unsigned int ref_cmds(const struct iod_nvme_dma *x, uint8_t opc,
 	return nc;
 }
 
-/* Commands moving [iova, +len) against the blocks from `lba` on. */
+/* Commands against the reference's bytes from `from` on (mod its length). */
+static unsigned int ref_cmds(const struct iod_nvme_dma *x, uint8_t opc,
+			     uint64_t iova, uint64_t len, uint64_t from,
+			     struct cmd *c)
+{
+	return chunk_cmds(x, opc, iova, len, from, x->ref_len, c);
+}
+
+/* Commands against the blocks from `lba` on. */
 static unsigned int block_cmds(const struct iod_nvme_dma *x, uint8_t opc,
 			       uint64_t iova, uint64_t len, uint64_t lba,
 			       struct cmd *c)
 {
-	unsigned int nc = 0;
-	uint64_t o;
-
-	for (o = 0; o < len; o += CHUNK) {
-		uint64_t n = len - o < CHUNK ? len - o : CHUNK;
-
-		c[nc++] = (struct cmd){ opc, iova + o, n, lba + o / x->lbs };
-	}
-	return nc;
+	return chunk_cmds(x, opc, iova, len, lba * x->lbs, 0, c);
 }
 
 /* Read the reference into x->ref through the staging buffer. */
@@ -188,13 +189,14 @@ static struct ref_slot *find_slot(const char *id, uint8_t **data)
 	return NULL;
 }
 
-/* The reference: shared and captured once, else captured now. */
-static int open_ref(struct iod_nvme_dma *x, const char *id)
+/*
+ * The reference: shared and captured once (in x->slot's data), else
+ * captured now.
+ */
+static int open_ref(struct iod_nvme_dma *x, uint8_t *data)
 {
-	uint8_t *data = NULL;
 	int rc;
 
-	x->slot = find_slot(id, &data);
 	if (x->slot && x->slot->len == x->ref_len &&
 	    x->slot->lba_size == x->lbs) {
 		x->ref = data;
@@ -222,6 +224,7 @@ int iod_nvme_dma_open(struct iod_nvme_dma **out, struct iod_nvme *n,
 		      size_t len)
 {
 	struct iod_nvme_dma *x;
+	uint8_t *data = NULL;
 	uint64_t ns_bytes;
 	int rc;
 
@@ -230,6 +233,7 @@ int iod_nvme_dma_open(struct iod_nvme_dma **out, struct iod_nvme *n,
 	if (!x)
 		return -ENOMEM;
 	x->n = n;
+	x->slot = find_slot(o->id, &data);
 	x->scratch = o->scratch;
 	x->pattern = o->pattern;
 	x->lbs = iod_nvme_lba_size(n);
@@ -270,7 +274,7 @@ int iod_nvme_dma_open(struct iod_nvme_dma **out, struct iod_nvme *n,
 	x->ref_len = (ns_bytes < IOD_NVME_REF_LEN ? ns_bytes :
 		      IOD_NVME_REF_LEN) / MAX_OP * MAX_OP;
 	x->stride = x->ref_len / 256 / x->lbs * x->lbs;
-	rc = open_ref(x, o->id);
+	rc = open_ref(x, data);
 	if (rc) {
 		snprintf(why, len,
 			 "reading namespace 1's first %llu KiB as the reference failed: %s",
