@@ -163,9 +163,7 @@ TEST_F(e2e, reads_change_and_dirty_nothing)
 		IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
 		iod_fp_reset(&self->d.fp);
 	}
-	ASSERT_EQ(0, iod_engine_read(&self->d.engine,
-				     self->d.iova + self->w[0].off,
-				     self->w[0].len));
+	IOD_ASSERT_READ(&self->d, self->w[0].off, self->w[0].len);
 	ASSERT_TRUE(iod_engine_check(&self->d.engine,
 				     self->d.iova + self->w[0].off,
 				     self->w[0].len, self->w[0].seed));
