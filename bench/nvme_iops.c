@@ -236,6 +236,7 @@ int main(int argc, char **argv)
 			.iova_floor = 1ull << 32,
 		};
 		struct iod_target t;
+		struct iod_dma_map map;
 		struct iod_nvme *n;
 
 		rc = iod_target_open(&t, 0, why, sizeof(why));
@@ -244,8 +245,8 @@ int main(int argc, char **argv)
 		rc = iod_target_attach(&t, t.ioas_id);
 		if (rc)
 			die("attaching it to its IOAS: %s", strerror(-rc));
-		rc = iod_nvme_open(&n, &t.vdev, t.fd, t.ioas_id, &o, why,
-				   sizeof(why));
+		map = iod_dma_map_ioas(t.fd, t.ioas_id);
+		rc = iod_nvme_open(&n, &t.vdev, &map, &o, why, sizeof(why));
 		if (rc)
 			die("bringing the controller up: %s", why);
 		for (i = 0; i < NR_DEPTHS; i++) {

@@ -4,7 +4,9 @@
 # runners/run-programs asks each program "--engines": one that lists engines
 # runs once per engine as NAME@ENGINE with IODIRTY_ENGINE=ENGINE, in the
 # order it lists them; any other runs once as NAME. --engine NAME (and
-# IODIRTY_ENGINE) narrow the list to that engine, known or not.
+# IODIRTY_ENGINE) narrow the list to that engine, known or not. --scratch
+# [NAME@]BDF,... reaches every program as IODIRTY_SCRATCH=BDF,... (empty
+# without it). No devices are bound, so no privileges are needed.
 #
 # A stuck program never poisons the rest: with a fake iodirty-bind first in
 # PATH (it journals, resets and checks nothing real, so no privileges are
@@ -341,5 +343,30 @@ ok 1 args [-r x.y.z] scratch [0000:01:00.0,0000:02:00.0]
 ok 1 engine mock
 ok 1 engine edu-poll
 EOF
+# --scratch names the devices whose storage may be written, as BDFs.
+my $scr = put_prog('dirty/scratch', <<'EOF');
+[ "${1:-}" = --engines ] && exit 0
+echo "1..1"
+echo "ok 1 scratch '${IODIRTY_SCRATCH-unset}'"
+EOF
+sub scratch_of
+{
+	my (@opts) = @_;
+	my $out = "$tmp/out";
+	unlink($out);
+	local %ENV = %ENV;
+	$ENV{IODIRTY_SCRATCH} = 'from-outside';
+	system($runner, '--state', "$tmp/state", '--out', $out, @opts, $top,
+	       $scr) == 0 or return "run-programs failed: $?";
+	open(my $fh, '<', $out) or return "no output: $!";
+	my ($line) = grep { /^ok / } <$fh>;
+	close($fh);
+	return $line // 'no ok line';
+}
+is(scratch_of('--scratch', 'nvme@0000:00:11.0,0000:00:12.0'),
+   "ok 1 scratch '0000:00:11.0,0000:00:12.0'\n",
+   '--scratch exports the BDFs it names');
+is(scratch_of(), "ok 1 scratch ''\n",
+   'without --scratch no device is scratch, whatever the caller had set');
 
 done_testing();

@@ -221,15 +221,62 @@ static int wait_done(struct iod_engine *e, const struct iod_dma *op)
 	return 0;
 }
 
+void iod_pattern_fill(uint8_t *buf, uint64_t len, uint8_t seed,
+		      uint64_t off)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = iod_pattern_byte(seed, off + i);
+}
+
+void iod_engine_expected(struct iod_engine *e, uint8_t seed, uint64_t off,
+			 uint8_t *buf, uint64_t len)
+{
+	if (e->ops->expected)
+		e->ops->expected(e, seed, off, buf, len);
+	else
+		iod_pattern_fill(buf, len, seed, off);
+}
+
+/*
+ * Before a write of an engine with its own bytes: CPU stores of the
+ * complement of what it will deliver into the mapped part of [iova, +len)
+ * (want: those bytes), so a write that does not land is caught.
+ */
+static void prefill(struct iod_engine *e, uint64_t iova, uint64_t len,
+		    const uint8_t *want)
+{
+	const struct iod_space *s = e->space;
+	unsigned int k;
+	uint64_t i;
+
+	for (k = 0; s && k < s->n; k++) {
+		const struct iod_space_map *m = &s->maps[k];
+		uint64_t lo = iod_max_u64(iova, m->iova);
+		uint64_t hi = iod_min_u64(iova + len, m->iova + m->len);
+		uint8_t *va = m->va;
+
+		for (i = lo; i < hi; i++)
+			va[i - m->iova] = (uint8_t)~want[i - iova];
+	}
+}
+
 static int run(struct iod_engine *e, uint64_t iova, uint64_t len,
 	       bool to_memory, uint8_t seed)
 {
 	uint64_t off = 0, ia, la;
-	int rc;
+	uint8_t *want = NULL;
+	int rc = 0;
 
 	iod_engine_align(e, &ia, &la);
 	if (!len || iova % ia || len % la)
 		return -EINVAL;
+	if (to_memory && e->ops->expected) {
+		want = malloc(iod_min_u64(len, e->ops->max_len));
+		if (!want)
+			return -ENOMEM;
+	}
 	while (off < len) {
 		uint64_t n = len - off;
 		struct iod_dma op;
@@ -243,16 +290,21 @@ static int run(struct iod_engine *e, uint64_t iova, uint64_t len,
 			.seed = seed,
 			.pattern_off = off,
 		};
+		if (want) {
+			iod_engine_expected(e, seed, off, want, n);
+			prefill(e, op.iova, n, want);
+		}
 		rc = e->ops->submit(e, &op);
 		if (!rc)
 			rc = wait_done(e, &op);
+		if (!rc)
+			rc = op.status;
 		if (rc)
-			return rc;
-		if (op.status)
-			return op.status;
+			break;
 		off += n;
 	}
-	return 0;
+	free(want);
+	return rc;
 }
 
 int iod_engine_write(struct iod_engine *e, uint64_t iova, uint64_t len,
@@ -274,13 +326,18 @@ bool iod_engine_check(struct iod_engine *e, uint64_t iova, uint64_t len,
 		      uint8_t seed)
 {
 	const uint8_t *p = iod_space_va(e->space, iova, len);
-	uint64_t i;
+	uint8_t want[4096];
+	uint64_t off, i, n;
 
 	if (!p)
 		return false;
-	for (i = 0; i < len; i++)
-		if (p[i] != iod_pattern_byte(seed, i))
-			return false;
+	for (off = 0; off < len; off += n) {
+		n = iod_min_u64(len - off, sizeof(want));
+		iod_engine_expected(e, seed, off, want, n);
+		for (i = 0; i < n; i++)
+			if (p[off + i] != want[i])
+				return false;
+	}
 	return true;
 }
 

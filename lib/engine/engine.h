@@ -80,6 +80,13 @@ struct iod_engine_ops {
 	 */
 	int (*check_map)(struct iod_engine *e, uint64_t iova, void *va,
 			 uint64_t len);
+	/*
+	 * Where the bytes a write delivers are not the pattern (else NULL):
+	 * bytes [off, +len) of what a write with `seed` delivers, into buf
+	 * (see iod_engine_expected()).
+	 */
+	void (*expected)(struct iod_engine *e, uint8_t seed, uint64_t off,
+			 uint8_t *buf, uint64_t len);
 	uint64_t max_len;	/* bytes one operation may move */
 };
 
@@ -107,6 +114,10 @@ static inline uint8_t iod_pattern_byte(uint8_t seed, uint64_t i)
 {
 	return (uint8_t)(seed + i * 31 + (i >> 8));
 }
+
+/* Bytes [off, +len) of the pattern with `seed`, into buf. */
+void iod_pattern_fill(uint8_t *buf, uint64_t len, uint8_t seed,
+		      uint64_t off);
 
 /* The engine name this run asks for (see above); NULL if none. */
 const char *iod_engine_name(void);
@@ -182,7 +193,19 @@ int iod_engine_write(struct iod_engine *e, uint64_t iova, uint64_t len,
 		     uint8_t seed, struct iod_fp *fp);
 /* The device reads len bytes at iova (must never dirty anything). */
 int iod_engine_read(struct iod_engine *e, uint64_t iova, uint64_t len);
-/* Does host memory at iova hold pattern `seed` for len bytes? */
+/*
+ * Bytes [off, +len) of what a device write with `seed` delivers, into buf:
+ * the pattern (iod_pattern_byte()), or, for an engine whose device writes
+ * what it holds (NVMe without scratch), what it holds there. Before each
+ * write of such an engine the target's mapped bytes are set to the
+ * complement of these, so a write that did not land cannot pass a check.
+ */
+void iod_engine_expected(struct iod_engine *e, uint8_t seed, uint64_t off,
+			 uint8_t *buf, uint64_t len);
+/*
+ * Does host memory at iova hold what a device write of len bytes with
+ * `seed` there delivers (iod_engine_expected() from offset 0)?
+ */
 bool iod_engine_check(struct iod_engine *e, uint64_t iova, uint64_t len,
 		      uint8_t seed);
 /*

@@ -215,6 +215,45 @@ const char *iod_env_device_bdf(const char *name)
 	return b && *b ? b : NULL;
 }
 
+/* bdf with its PCI domain ("0000:" when it has none), lower case. */
+static void full_bdf(const char *bdf, size_t n, char *out, size_t len)
+{
+	size_t i, colons = 0, o;
+
+	for (i = 0; i < n; i++)
+		colons += bdf[i] == ':';
+	o = (size_t)snprintf(out, len, "%s", colons < 2 ? "0000:" : "");
+	for (i = 0; i < n && o + 1 < len; i++)
+		out[o++] = (char)(bdf[i] >= 'A' && bdf[i] <= 'F' ?
+				  bdf[i] - 'A' + 'a' : bdf[i]);
+	out[o < len ? o : len - 1] = '\0';
+}
+
+bool iod_env_scratch(const char *bdf)
+{
+	const char *s = getenv("IODIRTY_SCRATCH");
+	char want[64], got[64];
+
+	if (!bdf || !*bdf || !s)
+		return false;
+	full_bdf(bdf, strlen(bdf), want, sizeof(want));
+	while (*s) {
+		size_t n = strcspn(s, ", ");
+		const char *at = memchr(s, '@', n);
+
+		if (at) {
+			n -= (size_t)(at + 1 - s);
+			s = at + 1;
+		}
+		full_bdf(s, n, got, sizeof(got));
+		if (n && !strcmp(want, got))
+			return true;
+		s += n;
+		s += strspn(s, ", ");
+	}
+	return false;
+}
+
 int iod_env_is_mock(void)
 {
 	const char *dev = iod_profile_enum(iod_env.profile, "device");

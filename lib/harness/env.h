@@ -16,6 +16,9 @@
  *                      iommufd has no cdevs, the legacy VFIO group path
  *                      needs the address) (optional)
  *   IODIRTY_FLAVOUR    a name for the run, for messages (optional)
+ *   IODIRTY_SCRATCH    "BDF,..." (or NAME@BDF,...): the devices whose
+ *                      storage the run may overwrite (optional; without
+ *                      it the NVMe engine never writes its namespace)
  *   IODIRTY_KERNEL_RELEASE  the release the profile is judged for instead
  *                      of the running kernel's (a backport); every program
  *                      says so in a '#' line of its TAP (optional)
@@ -27,6 +30,8 @@
  */
 #ifndef IODIRTY_ENV_H
 #define IODIRTY_ENV_H
+
+#include <stdbool.h>
 
 #include "profile/profile.h"
 
@@ -70,6 +75,12 @@ const char *iod_env_device(const char *name);
 
 /* The BDF of the device named `name` in IODIRTY_DEVICE_BDFS, or NULL. */
 const char *iod_env_device_bdf(const char *name);
+/*
+ * Does IODIRTY_SCRATCH name the PCI device `bdf` ("0000:00:11.0"; a name
+ * without its domain means domain 0000)? Only a device named there may
+ * have its storage written.
+ */
+bool iod_env_scratch(const char *bdf);
 
 /* The profile's device is a mock device (else a PCI device via VFIO). */
 int iod_env_is_mock(void);

@@ -268,6 +268,22 @@ static inline const char *iod_case_entry(const char *(*get)(
 				   iod_errno_name(-__wrc)); \
 } while (0)
 
+/*
+ * The device reads [off, +len) of the bench, which must succeed. An engine
+ * that cannot make its device read memory without writing its storage
+ * (an NVMe controller without Compare, not named scratch) SKIPs the case.
+ */
+#define IOD_ASSERT_READ(d, off, len) do { \
+	int __rrc = iod_engine_read(&(d)->engine, (d)->iova + (off), (len)); \
+	if (__rrc == -EOPNOTSUPP) \
+		SKIP(return, "engine %s cannot make its device read memory without writing its storage (NVMe without Compare): name the controller scratch (IODIRTY_SCRATCH) to run this case", \
+		     (d)->engine.ops->name); \
+	ASSERT_EQ(0, __rrc) TH_LOG("device read of %llu bytes at +0x%llx: %s", \
+				   (unsigned long long)(len), \
+				   (unsigned long long)(off), \
+				   iod_errno_name(-__rrc)); \
+} while (0)
+
 /* What the device wrote at [off, +len) with `seed` is in memory. */
 #define IOD_ASSERT_LANDED(d, off, len, seed) \
 	ASSERT_TRUE(iod_bench_landed((d), (off), (len), (uint8_t)(seed))) \

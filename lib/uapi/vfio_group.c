@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "uapi/vfio_group.h"
@@ -49,6 +51,12 @@ int iod_vfio_cdev_bdf(const char *cdev, char *bdf, size_t len)
 	const char *name = strrchr(cdev, '/');
 	char link[PATH_MAX];
 
+	if (!name && strchr(cdev, ':')) {
+		if (strlen(cdev) >= len)
+			return fail(-ENAMETOOLONG);
+		strcpy(bdf, cdev);
+		return 0;
+	}
 	name = name ? name + 1 : cdev;
 	if (strncmp(name, "vfio", 4) || !name[4])
 		return fail(-EINVAL);
@@ -56,6 +64,20 @@ int iod_vfio_cdev_bdf(const char *cdev, char *bdf, size_t len)
 			     "/sys/class/vfio-dev/%s/device", name) >=
 	    sizeof(link))
 		return fail(-ENAMETOOLONG);
+	return link_base(link, bdf, len);
+}
+
+int iod_vfio_fd_bdf(int fd, char *bdf, size_t len)
+{
+	char link[PATH_MAX];
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return fail(-ENOTTY);
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
 	return link_base(link, bdf, len);
 }
 

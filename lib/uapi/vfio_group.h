@@ -19,8 +19,18 @@
 
 #include "uapi/vfio_cdev.h"
 
-/* The PCI device behind a VFIO cdev (/dev/vfio/devices/vfioN): its BDF. */
+/*
+ * The PCI device behind a VFIO cdev (/dev/vfio/devices/vfioN): its BDF.
+ * A BDF given instead of a path is its own answer (a kernel without VFIO
+ * cdevs, e.g. without IOMMUFD, names its devices by address).
+ */
 int iod_vfio_cdev_bdf(const char *cdev, char *bdf, size_t len);
+/*
+ * The PCI device behind an open VFIO cdev fd (its char device's sysfs
+ * node): its BDF. -ENOTTY for an fd that is no char device (a device fd
+ * from a group).
+ */
+int iod_vfio_fd_bdf(int fd, char *bdf, size_t len);
 /* The IOMMU group number of a PCI device (its sysfs iommu_group link). */
 int iod_vfio_bdf_group(const char *bdf, int *group);
 

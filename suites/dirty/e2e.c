@@ -163,9 +163,7 @@ TEST_F(e2e, reads_change_and_dirty_nothing)
 		IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
 		iod_fp_reset(&self->d.fp);
 	}
-	ASSERT_EQ(0, iod_engine_read(&self->d.engine,
-				     self->d.iova + self->w[0].off,
-				     self->w[0].len));
+	IOD_ASSERT_READ(&self->d, self->w[0].off, self->w[0].len);
 	ASSERT_TRUE(iod_engine_check(&self->d.engine,
 				     self->d.iova + self->w[0].off,
 				     self->w[0].len, self->w[0].seed));
@@ -358,7 +356,7 @@ TEST_F(e2e, two_devices_one_hwpt)
 			TH_LOG("write %u by %s", i,
 			       i % 2 ? pname : self->d.engine.ops->name);
 	for (i = 0; i < self->n; i++)
-		ASSERT_TRUE(iod_engine_check(&self->d.engine,
+		ASSERT_TRUE(iod_engine_check(i % 2 ? &pe : &self->d.engine,
 					     self->d.iova + self->w[i].off,
 					     self->w[i].len, self->w[i].seed))
 			TH_LOG("write %u by %s did not land", i,

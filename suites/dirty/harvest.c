@@ -129,12 +129,10 @@ TEST_F(harvest, writes_after_harvest)
 /* Device reads of the whole buffer dirty nothing, before or after writes. */
 TEST_F(harvest, reads_never_dirty)
 {
-	ASSERT_EQ(0, iod_engine_read(&self->d.engine, self->d.iova,
-				     self->d.len));
+	IOD_ASSERT_READ(&self->d, 0, self->d.len);
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_scatter_writes(&self->d, self->seed, 8));
-	ASSERT_EQ(0, iod_engine_read(&self->d.engine, self->d.iova,
-				     self->d.len));
+	IOD_ASSERT_READ(&self->d, 0, self->d.len);
 	IOD_ASSERT_HARVEST(&self->d, variant->page_size, 0);
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Legacy VFIO dirty page tracking (the type1 interface of VFIO migration)
- * with real DMA from edu, opened through its IOMMU group: on the type1
- * container (/dev/vfio/vfio) and on iommufd's vfio-compat container
- * (/dev/iommu set into the group). Checks the migration capability of
+ * with real DMA from edu and from NVMe, each opened through its IOMMU
+ * group: on the type1 container (/dev/vfio/vfio) and on iommufd's
+ * vfio-compat container (/dev/iommu set into the group). The device
+ * writes and reads through lib/engine/group_dma.h (NVMe without scratch:
+ * NVMe Reads of blocks its namespace holds, and Compares; the namespace is
+ * never written). Checks the migration capability of
  * VFIO_IOMMU_GET_INFO, VFIO_IOMMU_DIRTY_PAGES START / GET_BITMAP / STOP,
  * what a report holds after device writes, device reads and none, a second
  * report, unmap with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP, argument checks,
@@ -22,7 +25,7 @@
 
 #include "harness/iod_test.h"
 #include "harness/rules.h"
-#include "drivers/edu/edu.h"
+#include "engine/group_dma.h"
 #include "uapi/vfio_group.h"
 #include "util.h"
 
@@ -31,6 +34,13 @@
 #define GUARD		0xa5a5a5a5a5a5a5a5ull
 #define GAP		(2ull << 20)	/* between the mappings */
 #define BM_WORDS	16	/* bitmap buffer, in u64 words */
+/*
+ * The device's own memory (edu's staging page, NVMe's queues and buffers)
+ * sits this far above the case's last mapping: out of every range a case
+ * harvests, since type1 reports every pinned page of a range dirty and the
+ * device writes NVMe's completion queues. No case accounts for it.
+ */
+#define DEVICE_FLOOR	(256ull << 20)
 #define KEY_LEN		48
 
 /* The type1 container needs no iommufd; the compat variant SKIPs without. */
@@ -42,9 +52,10 @@ FIXTURE(legacy) {
 	int group;
 	char bdf[32];
 	struct iod_vfio_dev dev;
+	struct iod_group_dma g;	/* the device, writing and reading */
 	struct iod_vfio_iommu_info info;
 	uint64_t pgsize;	/* smallest IOMMU page: the bitmap's unit */
-	uint8_t *stage;		/* the device loads its buffer from here */
+	uint8_t *stage;		/* a second mapping the device never touches */
 	uint8_t *target;	/* the device writes here */
 	uint8_t *shadow;	/* what target must hold */
 	uint64_t stage_iova, target_iova, target_len;
@@ -62,16 +73,31 @@ FIXTURE(legacy) {
 FIXTURE_VARIANT(legacy) {
 	const char *container;	/* what is set into the group */
 	const char *keys;	/* the profile's key group */
+	const char *device;	/* the device of IODIRTY_DEVICES that DMAs */
 };
 
 FIXTURE_VARIANT_ADD(legacy, type1) {
 	.container = "/dev/vfio/vfio",
 	.keys = "type1",
+	.device = "edu",
 };
 
 FIXTURE_VARIANT_ADD(legacy, compat) {
 	.container = "/dev/iommu",
 	.keys = "compat",
+	.device = "edu",
+};
+
+FIXTURE_VARIANT_ADD(legacy, type1_nvme) {
+	.container = "/dev/vfio/vfio",
+	.keys = "type1",
+	.device = "nvme",
+};
+
+FIXTURE_VARIANT_ADD(legacy, compat_nvme) {
+	.container = "/dev/iommu",
+	.keys = "compat",
+	.device = "nvme",
 };
 
 /* The profile key vfio.<keys>.@what of variant @v, into @key. */
@@ -88,15 +114,16 @@ static const char *profile_path(void)
 
 FIXTURE_SETUP(legacy)
 {
-	const char *cdev = iod_env_device("edu");
-	const char *bdf = iod_env_device_bdf("edu");
+	const char *cdev = iod_env_device(variant->device);
+	const char *bdf = iod_env_device_bdf(variant->device);
 	char why[384];
 	uint32_t flags = 0;
 
 	self->group_fd = -1;
 	self->container_fd = -1;
 	self->dev.fd = -1;
-	if (!cdev)
+	/* edu is the device of a run that names none (IODIRTY_VFIO_CDEV). */
+	if (!cdev && !strcmp(variant->device, "edu"))
 		cdev = iod_env.vfio_cdev;
 	if (iod_env_is_mock() || ((!cdev || !*cdev) && !bdf))
 		SKIP(return, "no VFIO device on this target (profile %s, device = %s): the legacy container needs a PCI device in an IOMMU group",
@@ -104,6 +131,10 @@ FIXTURE_SETUP(legacy)
 	if (!strcmp(variant->container, "/dev/iommu") &&
 	    iod_iommufd_missing(why, sizeof(why)))
 		SKIP(return, "%s", why);
+	if (!iod_env_device(variant->device) && !bdf &&
+	    strcmp(variant->device, "edu"))
+		SKIP(return, "IODIRTY_DEVICES names no %s device: these cases make an %s controller DMA",
+		     variant->device, variant->device);
 
 	if (bdf)
 		snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
@@ -152,6 +183,7 @@ FIXTURE_SETUP(legacy)
 
 FIXTURE_TEARDOWN(legacy)
 {
+	iod_group_dma_close(&self->g);
 	if (self->dev.fd >= 0) {
 		iod_vfio_bus_master(&self->dev, 0);
 		iod_vfio_close(&self->dev);
@@ -176,8 +208,9 @@ static void *page_alloc(uint64_t align, uint64_t len, int fill)
 }
 
 /*
- * Select the IOMMU type, open edu through the group, map a staging page and
- * the NPAGES target (separate mappings, GAP apart).
+ * Select the IOMMU type, open the device through the group, map the NPAGES
+ * target and a second page (separate mappings, GAP apart), and bring the
+ * device up with its own memory DEVICE_FLOOR above them.
  */
 static void legacy_up(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(legacy) *self,
@@ -199,12 +232,6 @@ static void legacy_up(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, rc)
 		TH_LOG("VFIO_GROUP_GET_DEVICE_FD(%s): %s (iommufd needs iommufd.allow_unsafe_interrupts=1 without interrupt remapping)",
 		       self->bdf, iod_errno_name(-rc));
-	rc = iod_edu_init(&self->dev);
-	if (rc == -ENODEV)
-		SKIP(return, "%s is not an edu device: these cases drive edu",
-		     self->bdf);
-	ASSERT_EQ(0, rc) TH_LOG("edu init: %s", iod_errno_name(-rc));
-
 	ASSERT_EQ(0, iod_vfio_iommu_info(self->container_fd, &self->info))
 		TH_LOG("VFIO_IOMMU_GET_INFO: %s", strerror(errno));
 	ASSERT_NE(0, self->info.iova_pgsizes);
@@ -231,9 +258,17 @@ static void legacy_up(struct __test_metadata *_metadata,
 				iod_errno_name(-rc));
 	rc = iod_vfio_map_dma(self->container_fd, self->stage,
 			      self->stage_iova, self->pgsize);
-	ASSERT_EQ(0, rc) TH_LOG("MAP_DMA staging at 0x%llx: %s",
+	ASSERT_EQ(0, rc) TH_LOG("MAP_DMA second page at 0x%llx: %s",
 				(unsigned long long)self->stage_iova,
 				iod_errno_name(-rc));
+	rc = iod_group_dma_open(&self->g, variant->device, &self->dev,
+				self->bdf, self->container_fd,
+				self->stage_iova + DEVICE_FLOOR);
+	if (rc == -ENODEV)
+		SKIP(return, "%s is not an %s device: these cases drive %s (%s)",
+		     self->bdf, variant->device, variant->device, self->g.why);
+	ASSERT_EQ(0, rc) TH_LOG("%s on %s: %s %s", variant->device, self->bdf,
+				iod_errno_name(-rc), self->g.why);
 }
 
 /* legacy_up() with IOMMU @type; the case ends if it failed or skipped. */
@@ -273,49 +308,67 @@ static const char *unstated_unmap_key(FIXTURE_DATA(legacy) *self)
 	return self->unmap_want < 0 ? self->key.unmap_dirty : NULL;
 }
 
-/* The byte the device writes at offset i of a DMA with seed s. */
-static uint8_t pattern(uint8_t s, uint64_t i)
+/*
+ * A DMA at [off, +len) as the device can move it: off down to its IOVA
+ * alignment, len up to its unit (NVMe moves whole logical blocks).
+ */
+static void fit(FIXTURE_DATA(legacy) *self, uint64_t *off, uint64_t *len)
 {
-	return (uint8_t)(s + i * 13 + (i >> 8));
+	*off -= *off % self->g.iova_align;
+	*len = DIV_ROUND_UP(*len, self->g.unit) * self->g.unit;
 }
 
 /*
- * The device writes len bytes of a pattern at offset off of the mapping at
- * base_iova (host memory mem, shadow copy shadow): it first loads its buffer
- * from the staging page (a device read), then writes it out.
+ * The device writes len bytes of stream s at offset off of the mapping at
+ * base_iova (host memory mem, shadow copy shadow, which gets the bytes).
  */
 static int dev_write_at(FIXTURE_DATA(legacy) *self, uint64_t base_iova,
-			uint8_t *shadow, uint64_t off, uint32_t len, uint8_t s)
+			uint8_t *mem, uint8_t *shadow, uint64_t off,
+			uint64_t len, uint8_t s)
 {
-	uint64_t i;
-	int rc;
+	int rc = iod_group_dma_write(&self->g, base_iova + off, mem + off, len,
+				     s);
 
-	for (i = 0; i < len; i++)
-		self->stage[i] = pattern(s, i);
-	rc = iod_edu_read_from(&self->dev, self->stage_iova, len);
-	if (rc)
-		return rc;
-	rc = iod_edu_write_to(&self->dev, base_iova + off, len);
-	if (rc)
-		return rc;
-	for (i = 0; i < len; i++)
-		shadow[off + i] = pattern(s, i);
-	return 0;
+	if (!rc)
+		iod_group_dma_expected(&self->g, s, shadow + off, len);
+	return rc;
 }
 
 /* A device write into the target, which must succeed; records its pages. */
 static void assert_dev_write(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(legacy) *self, uint64_t off,
-			     uint32_t len, uint8_t s)
+			     uint64_t len, uint8_t s)
 {
 	uint64_t p;
-	int rc = dev_write_at(self, self->target_iova, self->shadow, off, len,
-			      s);
+	int rc;
 
-	ASSERT_EQ(0, rc) TH_LOG("edu DMA to target+0x%llx: %s",
+	fit(self, &off, &len);
+	rc = dev_write_at(self, self->target_iova, self->target, self->shadow,
+			  off, len, s);
+	ASSERT_EQ(0, rc) TH_LOG("%s DMA to target+0x%llx: %s", self->g.device,
 				(unsigned long long)off, iod_errno_name(-rc));
 	for (p = off / self->pgsize; p <= (off + len - 1) / self->pgsize; p++)
 		self->written |= 1ull << p;
+}
+
+/*
+ * The device reads len bytes at offset off of the target, which must
+ * succeed; a device that cannot read without writing its storage SKIPs.
+ */
+static void assert_dev_read(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(legacy) *self, uint64_t off,
+			    uint64_t len)
+{
+	int rc;
+
+	fit(self, &off, &len);
+	rc = iod_group_dma_read(&self->g, self->target_iova + off, len);
+	if (rc == -EOPNOTSUPP)
+		SKIP(return, "%s cannot read memory here: %s", self->g.device,
+		     self->g.mode ? self->g.mode : "");
+	ASSERT_EQ(0, rc) TH_LOG("%s read of target+0x%llx: %s",
+				self->g.device, (unsigned long long)off,
+				iod_errno_name(-rc));
 }
 
 /* Memory holds exactly what the device wrote, canary everywhere else. */
@@ -479,17 +532,16 @@ TEST_F(legacy, no_writes)
 /* The device only reads the target: nothing it did writes memory. */
 TEST_F(legacy, device_reads)
 {
-	int rc;
-
 	SKIP_IF_UNSTATED(unstated_report_key(self));
 	SET_UP_IOMMU_OR_RETURN(VFIO_TYPE1v2_IOMMU);
 	if (!start_as_profile_says(_metadata, self))
 		return;
-	rc = iod_edu_read_from(&self->dev, self->target_iova, IOD_EDU_MAX_XFER);
-	ASSERT_EQ(0, rc) TH_LOG("edu read: %s", iod_errno_name(-rc));
-	rc = iod_edu_read_from(&self->dev, self->target_iova + 9 * self->pgsize,
-			       IOD_EDU_MAX_XFER);
-	ASSERT_EQ(0, rc) TH_LOG("edu read: %s", iod_errno_name(-rc));
+	assert_dev_read(_metadata, self, 0, 4095);
+	if (_metadata->exit_code)
+		return;
+	assert_dev_read(_metadata, self, 9 * self->pgsize, 4095);
+	if (_metadata->exit_code)
+		return;
 	assert_report(_metadata, self, want_bits(self, NPAGES, 0));
 	assert_target_data(_metadata, self);
 }
@@ -551,7 +603,7 @@ TEST_F(legacy, stop_restart)
 TEST_F(legacy, map_after_start)
 {
 	uint64_t iova, bm[2] = { 0, GUARD };
-	uint64_t len;
+	uint64_t len, woff = 0, wlen = 100;
 	uint8_t *mem, *shadow;
 	int rc;
 
@@ -570,8 +622,11 @@ TEST_F(legacy, map_after_start)
 	rc = iod_vfio_map_dma(self->container_fd, mem, iova, len);
 	ASSERT_EQ(0, rc) TH_LOG("MAP_DMA while tracking: %s",
 				iod_errno_name(-rc));
-	rc = dev_write_at(self, iova, shadow, self->pgsize + 10, 100, 0x77);
-	ASSERT_EQ(0, rc) TH_LOG("edu DMA: %s", iod_errno_name(-rc));
+	woff = self->pgsize + 10;
+	fit(self, &woff, &wlen);
+	rc = dev_write_at(self, iova, mem, shadow, woff, wlen, 0x77);
+	ASSERT_EQ(0, rc) TH_LOG("%s DMA: %s", self->g.device,
+				iod_errno_name(-rc));
 	assert_memory_holds(_metadata, mem, shadow, len);
 	rc = iod_vfio_dirty_get(self->container_fd, iova, len, self->pgsize,
 				bm, sizeof(bm[0]));
@@ -615,7 +670,7 @@ TEST_F(legacy, get_spans_mappings)
 	stage_bit = npages - 1;
 	for (i = NPAGES; i < npages; i++) {
 		bool set = bm[i / 64] >> (i % 64) & 1;
-		/* The device only read the staging page. */
+		/* The device never touched the second mapping. */
 		bool want = i == stage_bit &&
 			    iod_rule_is(self->key.dirty_report, "all_pinned");
 

@@ -192,7 +192,7 @@ TEST_F(state, disable_keeps_hwpt_usable)
 	IOD_ASSERT_LANDED(d, 0, quarter, s + 1);
 	IOD_ASSERT_LANDED(d, 2 * quarter + 1, quarter - 1, s + 2);
 	IOD_ASSERT_LANDED(d, d->len - 1, 1, s + 3);
-	ASSERT_EQ(0, iod_engine_read(&d->engine, d->iova, d->len));
+	IOD_ASSERT_READ(d, 0, d->len);
 
 	IOD_ASSERT_SET_TRACKING(d, true);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);

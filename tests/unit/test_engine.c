@@ -3,8 +3,10 @@
  * Unit tests of the DMA engine registry (lib/engine/engine.c): every engine
  * names its device and a peer that exists, the cdev an engine drives comes
  * from its device, an engine refuses a target of the other kind,
- * "--engines" lists what a program that runs once per engine runs with, and
- * an operation that never completes ends at its deadline.
+ * "--engines" lists what a program that runs once per engine runs with,
+ * an operation that never completes ends at its deadline, an engine's
+ * expected bytes default to the pattern, and IODIRTY_SCRATCH names the
+ * devices whose storage may be written.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -216,6 +218,45 @@ TEST(an_operation_that_never_completes_times_out)
 	stuck_waits = 0;
 	EXPECT_EQ(-ETIMEDOUT, iod_engine_read(&e, 0x10000, 100));
 	EXPECT_LT(0, stuck_waits);
+}
+
+TEST(expected_bytes_default_to_the_pattern)
+{
+	struct iod_engine e = { .ops = iod_engine_find("edu") };
+	uint8_t buf[300];
+	unsigned int i;
+
+	ASSERT_NE(NULL, e.ops);
+	ASSERT_EQ(NULL, e.ops->expected);
+	iod_engine_expected(&e, 0x5c, 1000, buf, sizeof(buf));
+	for (i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(iod_pattern_byte(0x5c, 1000 + i), buf[i]);
+	/* NVMe delivers what its namespace holds: it says what that is. */
+	ASSERT_NE(NULL, iod_engine_find("nvme")->expected);
+	ASSERT_NE(NULL, iod_engine_find("nvme-poll")->expected);
+}
+
+TEST(scratch_names_bdfs_with_or_without_name_and_domain)
+{
+	unsetenv("IODIRTY_SCRATCH");
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	setenv("IODIRTY_SCRATCH", "", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	setenv("IODIRTY_SCRATCH", "nvme@0000:00:11.0", 1);
+	EXPECT_TRUE(iod_env_scratch("0000:00:11.0"));
+	EXPECT_TRUE(iod_env_scratch("00:11.0"));
+	EXPECT_FALSE(iod_env_scratch("0000:00:12.0"));
+	EXPECT_FALSE(iod_env_scratch("0001:00:11.0"));
+	EXPECT_FALSE(iod_env_scratch(""));
+	EXPECT_FALSE(iod_env_scratch(NULL));
+	setenv("IODIRTY_SCRATCH", "0000:00:12.0,00:1A.0", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	EXPECT_TRUE(iod_env_scratch("0000:00:12.0"));
+	EXPECT_TRUE(iod_env_scratch("0000:00:1a.0"));
+	/* A prefix of a BDF is not that BDF. */
+	setenv("IODIRTY_SCRATCH", "0000:00:11", 1);
+	EXPECT_FALSE(iod_env_scratch("0000:00:11.0"));
+	unsetenv("IODIRTY_SCRATCH");
 }
 
 TEST_HARNESS_MAIN

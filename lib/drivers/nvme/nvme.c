@@ -16,7 +16,7 @@
 #include <linux/vfio.h>
 
 #include "clock.h"
-#include "uapi/iommufd.h"
+#include "uapi/dma_map.h"
 #include "drivers/nvme/nvme.h"
 #include "drivers/uring_loop.h"
 #include "uapi/vfio_irq.h"
@@ -71,8 +71,7 @@ struct queue {
 
 struct iod_nvme {
 	struct iod_vfio_dev *dev;
-	int fd;
-	uint32_t ioas_id;
+	struct iod_dma_map map;	/* where the arena is mapped */
 	volatile uint8_t *bar;
 	uint64_t cap;
 	unsigned int dstrd, timeout_ms, ready_ms;
@@ -87,6 +86,7 @@ struct iod_nvme {
 	uint64_t ident_iova;
 	uint32_t lba_size;
 	uint64_t nlbas, max_xfer;
+	uint16_t oncs;		/* Optional NVM Command Support */
 	int efds[IOD_NVME_MAX_IOQ + 1];
 	uint32_t nr_vec;
 	struct iod_uring_loop loop;
@@ -362,6 +362,7 @@ static int discover(struct iod_nvme *n, unsigned int want, char *why,
 	if (rc)
 		goto fail_ident;
 	mdts = n->ident[77];
+	memcpy(&n->oncs, n->ident + 520, 2);
 	n->max_xfer = XFER_CAP;
 	if (mdts && (1ull << (12 + mpsmin)) << mdts < n->max_xfer)
 		n->max_xfer = (1ull << (12 + mpsmin)) << mdts;
@@ -447,7 +448,7 @@ static void on_vector(void *arg, uint64_t count)
 }
 
 int iod_nvme_open(struct iod_nvme **out, struct iod_vfio_dev *dev,
-		  int iommufd, uint32_t ioas_id, const struct iod_nvme_opts *o,
+		  const struct iod_dma_map *map, const struct iod_nvme_opts *o,
 		  char *why, size_t len)
 {
 	struct iod_nvme *n;
@@ -466,8 +467,7 @@ int iod_nvme_open(struct iod_nvme **out, struct iod_vfio_dev *dev,
 	if (!n)
 		return -ENOMEM;
 	n->dev = dev;
-	n->fd = iommufd;
-	n->ioas_id = ioas_id;
+	n->map = *map;
 	n->poll = o->poll;
 	n->timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	for (i = 0; i <= IOD_NVME_MAX_IOQ; i++)
@@ -527,13 +527,14 @@ int iod_nvme_open(struct iod_nvme **out, struct iod_vfio_dev *dev,
 			 (unsigned long long)n->arena_len, strerror(-rc));
 		goto fail;
 	}
-	rc = iod_ioas_pick_iova(iommufd, ioas_id, n->arena_len, o->iova_floor,
-				2u << 20, &n->arena_iova);
+	rc = iod_dma_map_pick(&n->map, n->arena_len, o->iova_floor, 2u << 20,
+			      &n->arena_iova);
 	if (!rc)
-		rc = iod_ioas_map_fixed(iommufd, ioas_id, n->arena,
-					n->arena_len, n->arena_iova);
+		rc = iod_dma_map_map(&n->map, n->arena, n->arena_len,
+				     n->arena_iova);
 	if (rc) {
-		snprintf(why, len, "cannot map the driver's memory in the IOAS: %s",
+		snprintf(why, len, "cannot map the driver's memory in the %s: %s",
+			 n->map.container ? "VFIO container" : "IOAS",
 			 strerror(-rc));
 		goto fail;
 	}
@@ -610,8 +611,7 @@ void iod_nvme_close(struct iod_nvme *n)
 		iod_vfio_irq_disable(n->dev, VFIO_PCI_MSIX_IRQ_INDEX,
 				     n->nr_vec, n->efds);
 	if (n->mapped)
-		iod_ioas_unmap(n->fd, n->ioas_id, n->arena_iova, n->arena_len,
-			       NULL);
+		iod_dma_map_unmap(&n->map, n->arena_iova, n->arena_len);
 	if (n->arena)
 		munmap(n->arena, n->arena_len);
 	free(n->admin.slots);
@@ -633,6 +633,11 @@ uint64_t iod_nvme_nlbas(const struct iod_nvme *n)
 uint64_t iod_nvme_max_xfer(const struct iod_nvme *n)
 {
 	return n->max_xfer;
+}
+
+bool iod_nvme_can_compare(const struct iod_nvme *n)
+{
+	return n->oncs & 1;
 }
 
 unsigned int iod_nvme_nr_queues(const struct iod_nvme *n)

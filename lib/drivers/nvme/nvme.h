@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A userspace NVMe driver over a VFIO device bound to an iommufd: controller
- * reset and enable, the admin queue, Identify, I/O queue pairs, PRP lists,
- * and Read / Write / Compare of namespace 1. Its queues, PRP lists and
- * buffers live in one host memory arena the driver maps into the IOAS at
- * IOVAs it picks above a floor, so they stay clear of a test's mappings.
+ * A userspace NVMe driver over a VFIO device: controller reset and enable,
+ * the admin queue, Identify, I/O queue pairs, PRP lists, and Read / Write /
+ * Compare of namespace 1. Its queues, PRP lists and buffers live in one
+ * host memory arena the driver maps (uapi/dma_map.h: into an iommufd IOAS,
+ * or a VFIO type1 container) at IOVAs it picks above a floor, so they stay
+ * clear of a test's mappings.
  *
  * Completion is either by MSI-X (one vector per I/O queue, each routed to
  * an eventfd that one io_uring loop reads) or by polling the completion
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "drivers/nvme/nvme_prp.h"
+#include "uapi/dma_map.h"
 #include "uapi/vfio_cdev.h"
 
 #define IOD_NVME_PAGE		4096u
@@ -58,14 +60,17 @@ struct iod_nvme_io {
 #define IOD_NVME_READ		0x02
 #define IOD_NVME_COMPARE	0x05
 
+/* Status of a Compare whose data differs (SCT 2, SC 0x85). */
+#define IOD_NVME_COMPARE_FAILURE 0x285
+
 /*
- * Bring the controller up on a device already bound to `iommufd` and
- * attached to a page table of IOAS `ioas_id`. 0, or -errno with `why`
- * saying what failed.
+ * Bring the controller up on a device whose DMA goes through `map` (bound
+ * to the iommufd and attached to a page table of the IOAS, or in a group
+ * set into the container). 0, or -errno with `why` saying what failed.
  */
-int iod_nvme_open(struct iod_nvme **n, struct iod_vfio_dev *dev, int iommufd,
-		  uint32_t ioas_id, const struct iod_nvme_opts *o, char *why,
-		  size_t len);
+int iod_nvme_open(struct iod_nvme **n, struct iod_vfio_dev *dev,
+		  const struct iod_dma_map *map, const struct iod_nvme_opts *o,
+		  char *why, size_t len);
 /* Disable the controller, stop its interrupts, unmap and free. */
 void iod_nvme_close(struct iod_nvme *n);
 
@@ -74,6 +79,8 @@ uint64_t iod_nvme_nlbas(const struct iod_nvme *n);
 /* Largest transfer one command may move, in bytes. */
 uint64_t iod_nvme_max_xfer(const struct iod_nvme *n);
 unsigned int iod_nvme_nr_queues(const struct iod_nvme *n);
+/* Does the controller implement Compare (Identify ONCS bit 0)? */
+bool iod_nvme_can_compare(const struct iod_nvme *n);
 
 /*
  * Host memory from the driver's arena, mapped in the IOAS (for staging

@@ -49,14 +49,16 @@ static int write_ready(const char *path)
 }
 
 /* Where the data of a round that did not land differs, and how. */
-static void say_where(const struct iod_dirty *d, uint64_t off, uint64_t len,
+static void say_where(struct iod_dirty *d, uint64_t off, uint64_t len,
 		      uint8_t seed, unsigned long round)
 {
 	const uint8_t *p = (const uint8_t *)d->buf + off;
 	uint64_t i, bad = 0, first = len, zero = 0;
+	uint8_t want[CHUNK];
 
+	iod_engine_expected(&d->engine, seed, 0, want, len);
 	for (i = 0; i < len; i++) {
-		if (p[i] == iod_pattern_byte(seed, i))
+		if (p[i] == want[i])
 			continue;
 		if (first == len)
 			first = i;
@@ -66,7 +68,7 @@ static void say_where(const struct iod_dirty *d, uint64_t off, uint64_t len,
 	fprintf(stderr, "dma_loop: error: round %lu: the engine completed but the data did not land: %llu of %llu bytes wrong (%llu of them zero), first at +0x%llx (want 0x%02x, got 0x%02x)\n",
 		round, (unsigned long long)bad, (unsigned long long)len,
 		(unsigned long long)zero, (unsigned long long)first,
-		first < len ? iod_pattern_byte(seed, first) : 0,
+		first < len ? want[first] : 0,
 		first < len ? p[first] : 0);
 }
 
