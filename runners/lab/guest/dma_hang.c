@@ -29,25 +29,10 @@
 
 #include "harness/dirty.h"
 #include "harness/env.h"
+#include "pid_file.h"
 
 #define BUF_LEN (64 * 1024)
 #define FIRST_LEN 2048	/* bytes of the first, checked write */
-
-static int write_pid(const char *path, pid_t pid)
-{
-	char tmp[512];
-	FILE *f;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)pid);
-	if (fclose(f))
-		return -errno;
-	return rename(tmp, path) ? -errno : 0;
-}
 
 /*
  * The stuck case: set up, one checked write, then device writes without
@@ -95,7 +80,7 @@ static int stuck(const char *ready)
 		rc = iod_engine_write(&d->engine, d->iova, len,
 				      (uint8_t)(round + 1), NULL);
 		if (!round && ready)
-			write_pid(ready, getpid());
+			lab_write_pid_file(ready, getpid());
 		if (rc) {
 			/* still stuck: holding the device, doing nothing */
 			fprintf(stderr, "dma_hang: the engine failed (%s); holding the device anyway\n",

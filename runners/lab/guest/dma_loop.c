@@ -28,25 +28,10 @@
 #include "harness/env.h"
 #include "model/rand.h"
 #include "util.h"
+#include "pid_file.h"
 
 #define BUF_LEN (256 * K)
 #define CHUNK (16 * K)
-
-static int write_ready(const char *path)
-{
-	char tmp[512];
-	FILE *f;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	if (fclose(f))
-		return -errno;
-	return rename(tmp, path) ? -errno : 0;
-}
 
 /* Where the data of a round that did not land differs, and how. */
 static void say_where(struct iod_dirty *d, uint64_t off, uint64_t len,
@@ -137,7 +122,7 @@ int main(int argc, char **argv)
 			iod_dirty_teardown(&d);
 			return 1;
 		}
-		if (!round && ready && (rc = write_ready(ready))) {
+		if (!round && ready && (rc = lab_write_pid_file(ready, getpid()))) {
 			fprintf(stderr, "dma_loop: error: cannot write %s (%s)\n",
 				ready, strerror(-rc));
 			iod_dirty_teardown(&d);
