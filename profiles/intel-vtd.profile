@@ -10,9 +10,11 @@
 name = intel-vtd
 description = Intel VT-d with SSADS (second-stage A/D) in scalable mode, device via vfio-pci
 
-# iodirty detect picks this profile for VT-d with SMTS, SLADS and SMPWC in scalable mode, on any machine.
+# iodirty detect picks this profile for VT-d with SMTS, SLADS and SMPWC in scalable mode, on
+# a machine that is not QEMU (QEMU's emulated SLADS, the lab's x-ssads, is lab-intel-dirty).
 detect.iommu = intel
 detect.dirty = yes
+detect.machine = other
 
 device = vfio-pci
 

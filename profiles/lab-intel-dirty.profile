@@ -1,0 +1,79 @@
+# Target: QEMU 7.2 intel-iommu in scalable mode with the lab's second-stage
+# Accessed/Dirty patch (runners/lab/qemu/intel-iommu-ssads.patch,
+# x-ssads=on), edu and NVMe bound to vfio-pci, guest kernel 6.12.
+#
+# Registers: CAP as lab-intel (0x00d2008c22260286 with caching-mode=on;
+# SLLPS = 3: 2 MiB and 1 GiB second-stage leaves), ECAP = 0x1480080f00f4a:
+# lab-intel's plus SLADS (bit 45) and SMPWC (bit 48). ECAP.NEST (bit 26) is
+# still 0.
+
+name = lab-intel-dirty
+description = QEMU 7.2 intel-iommu (scalable mode) with emulated second-stage A/D flags, edu and NVMe via vfio-pci
+
+# iodirty detect picks this profile for the patched QEMU: SLADS and SMPWC
+# set on a QEMU machine (intel-vtd states machine = other).
+detect.iommu = intel
+detect.dirty = yes
+detect.machine = qemu
+
+device = vfio-pci
+
+# The NVMe controller at 00:11.0 writes host memory with Read commands (its
+# storage is only read): megabytes per command, where edu takes ~100 ms per
+# 4095 bytes and a whole-buffer write outlasts a case's timeout. edu still
+# runs e2e (once per engine) and topology (edu + NVMe on one HWPT).
+dma.engine = nvme
+
+hw_info.type = intel_vtd
+
+# ssads_supported(): scalable mode (SMTS), SLADS and SMPWC are all set.
+cap.dirty_tracking = required
+
+alloc.plain = 0
+alloc.dirty = 0
+
+# intel/iommu.c intel_iommu_domain_alloc_user() (6.12):
+# "if (nested_parent && !nested_supported(iommu)) return ERR_PTR(-EOPNOTSUPP);"
+# nested_supported() = sm_supported() && ecap_nest(); ECAP bit 26 is 0 in QEMU.
+alloc.nest_parent = EOPNOTSUPP
+alloc.dirty_nest_parent = EOPNOTSUPP
+
+# Every device of the lab sits behind the one dirty-capable intel-iommu:
+# attach.dirty_to_incapable is not stated (there is no incapable device).
+attach.dirty = 0
+
+# VT-d second-stage tables have a 4 KiB smallest page.
+iova.alignment = 4096
+
+kernel.min = 6.7
+
+# The driver maps 4 KiB leaves and, where IOVA and memory are 2 MiB aligned,
+# 2 MiB leaves (CAP.SLLPS = 3; the suites' huge buffers are 2 MiB pages).
+# The patch sets D in whichever leaf the walk ends at, as the hardware does
+# (VT-d 3.7.2), so one write dirties the whole 2 MiB leaf.
+dirty.leaf = 4096
+dirty.huge_leaf = 2097152
+
+# intel_iommu_map(): a new second-stage PTE has A and D clear
+# (DMA_PTE_READ/WRITE only); only a device access sets them.
+dirty.new_mapping = clean
+dirty.get_while_disabled = empty
+dirty.hole = stops
+dirty.set_reserved = ignored
+dirty.unpinnable_bitmap@6.7-6.10 = enomem
+dirty.unpinnable_bitmap@6.11- = dropped
+
+# The core's harvest bugs of 6.12.117, as on intel-vtd (same core code).
+known_bug.mid_leaf.dceb5304d726_half_to_leaf_end.start_inside_huge_leaf = unfixed: a range ending at the end of a dirty huge leaf it starts inside gets the leaf's bits written past the end of the user bitmap (6.12.117 iova_bitmap_set() does not clip to the bitmap)
+known_bug.mid_leaf.dceb5304d726_half_next_leaf_only.start_inside_huge_leaf = unfixed: a range starting inside a clean huge leaf and ending inside the next, dirty, one never walks that leaf (the walk steps a whole leaf from the unaligned start): its dirty part of the range is not reported
+known_bug.huge.mid_leaf_bits_stay_in_bitmap = unfixed: a harvest starting inside a dirty huge leaf gets the whole leaf recorded from the window start; iova_bitmap_set() does not clip, so bits land past the end of the user bitmap
+known_bug.huge.mid_leaf_window_covers_next_leaf = unfixed: the walk steps a whole leaf from an unaligned window start, so the next huge leaf is recorded from its middle: its first part is not reported, yet it is cleared
+
+# --- legacy VFIO dirty pages: as lab-intel (type1 tracks in software).
+vfio.type1.migration_cap = reported
+vfio.type1.dirty_pages = 0
+vfio.type1.dirty_report = all_pinned
+vfio.type1.unmap_dirty = 0
+vfio.compat.migration_cap = absent
+vfio.compat.dirty_pages = ENOTTY
+vfio.compat.unmap_dirty = EINVAL
