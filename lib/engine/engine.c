@@ -184,6 +184,16 @@ void iod_engine_align(const struct iod_engine *e, uint64_t *iova_align,
 	*len_align = e->len_align ? e->len_align : 1;
 }
 
+int iod_engine_touch(struct iod_engine *e, uint64_t iova, uint8_t seed,
+		     struct iod_fp *fp)
+{
+	uint64_t ia, la, unit;
+
+	iod_engine_align(e, &ia, &la);
+	unit = la > ia ? la : ia;
+	return iod_engine_write(e, iova / unit * unit, unit, seed, fp);
+}
+
 void iod_engine_close(struct iod_engine *e)
 {
 	if (e->ops)

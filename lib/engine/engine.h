@@ -191,6 +191,13 @@ void iod_engine_close(struct iod_engine *e);
  */
 int iod_engine_write(struct iod_engine *e, uint64_t iova, uint64_t len,
 		     uint8_t seed, struct iod_fp *fp);
+/*
+ * The device's smallest write holding the byte at iova: that byte, or the
+ * aligned unit around it where the engine moves more (NVMe: the logical
+ * block), so it never leaves iova's page. As iod_engine_write.
+ */
+int iod_engine_touch(struct iod_engine *e, uint64_t iova, uint8_t seed,
+		     struct iod_fp *fp);
 /* The device reads len bytes at iova (must never dirty anything). */
 int iod_engine_read(struct iod_engine *e, uint64_t iova, uint64_t len);
 /*

@@ -258,10 +258,22 @@ static inline const char *iod_case_entry(const char *(*get)(
 		TH_LOG("%s", __rep); \
 } while (0)
 
-/* The device writes [off, +len) of the buffer; the footprint records it. */
+/*
+ * The device writes [off, +len) of the buffer; the footprint records it. A
+ * write the engine's alignment cannot make (NVMe moves whole logical
+ * blocks) SKIPs the case, naming a byte-granular engine.
+ */
 #define IOD_ASSERT_WRITE(d, off, len, seed) do { \
-	int __wrc = iod_bench_write((d), (off), (len), (uint8_t)(seed), \
-				    &(d)->fp); \
+	uint64_t __wia, __wla; \
+	int __wrc; \
+	iod_engine_align(&(d)->engine, &__wia, &__wla); \
+	if (((d)->iova + (off)) % __wia || (uint64_t)(len) % __wla) \
+		SKIP(return, "engine %s cannot write %llu bytes at +0x%llx (it moves multiples of %llu bytes at %llu-byte aligned addresses): run this case with a byte-granular engine (IODIRTY_ENGINE=edu)", \
+		     (d)->engine.ops->name, (unsigned long long)(len), \
+		     (unsigned long long)(off), (unsigned long long)__wla, \
+		     (unsigned long long)__wia); \
+	__wrc = iod_bench_write((d), (off), (len), (uint8_t)(seed), \
+				&(d)->fp); \
 	ASSERT_EQ(0, __wrc) TH_LOG("device write of %llu bytes at +0x%llx: %s", \
 				   (unsigned long long)(len), \
 				   (unsigned long long)(off), \

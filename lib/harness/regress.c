@@ -9,5 +9,5 @@
 
 int iod_touch(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova)
 {
-	return iod_engine_write(&d->engine, iova, 1, (uint8_t)iova, fp);
+	return iod_engine_touch(&d->engine, iova, (uint8_t)iova, fp);
 }

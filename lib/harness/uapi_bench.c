@@ -7,12 +7,16 @@ int iod_uapi_dirty_some(struct iod_dirty *d)
 {
 	int rc;
 
-	rc = iod_engine_write(&d->engine, d->iova, 1, 1, &d->fp);
+	/* The first byte, both sides of a leaf boundary, the last byte. */
+	rc = iod_engine_touch(&d->engine, d->iova, 1, &d->fp);
 	if (!rc)
-		rc = iod_engine_write(&d->engine, d->iova + 5 * d->leaf - 7, 14,
-				      2, &d->fp);
+		rc = iod_engine_touch(&d->engine, d->iova + 5 * d->leaf - 7, 2,
+				      &d->fp);
 	if (!rc)
-		rc = iod_engine_write(&d->engine, d->iova + d->len - 1, 1, 3,
+		rc = iod_engine_touch(&d->engine, d->iova + 5 * d->leaf + 6, 2,
+				      &d->fp);
+	if (!rc)
+		rc = iod_engine_touch(&d->engine, d->iova + d->len - 1, 3,
 				      &d->fp);
 	return rc;
 }
@@ -51,7 +55,7 @@ int iod_uapi_tracking_on(struct iod_dirty *d)
 				  d->len, bm, 0);
 	iod_fp_reset(&d->fp);
 	if (!rc)
-		rc = iod_engine_write(&d->engine, d->iova, 1, 9, NULL);
+		rc = iod_engine_touch(&d->engine, d->iova, 9, NULL);
 	if (rc)
 		return rc;
 	bm[0] = 0;

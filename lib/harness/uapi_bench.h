@@ -41,7 +41,7 @@
 	} \
 	struct iod_uapi_fixture_##name##_end
 
-/* Dirty a few spots: the first byte, a run across a leaf edge, the last byte. */
+/* Dirty a few spots: the first byte, both sides of a leaf edge, the last byte. */
 int iod_uapi_dirty_some(struct iod_dirty *d);
 
 /*

@@ -24,10 +24,11 @@
 #include "harness/scatter.h"
 #include "util.h"
 
-/* The device writes one byte in page `bit` of a harvest at ps of the buffer. */
+/* The device writes in the middle of page `bit` of a harvest at ps. */
 static int touch_bit(struct iod_dirty *d, uint64_t ps, uint64_t bit)
 {
-	return iod_bench_write(d, bit * ps + ps / 2, 1, (uint8_t)bit, &d->fp);
+	return iod_engine_touch(&d->engine, d->iova + bit * ps + ps / 2,
+				(uint8_t)bit, &d->fp);
 }
 
 /* Every fixture's bench: 4 MiB with tracking on. */

@@ -193,6 +193,30 @@ TEST_F(e2e, writes_after_harvest)
 }
 
 /*
+ * The same writes again after a clearing harvest are reported again: the
+ * NO_CLEAR harvest and the clearing one both equal the footprint, the next
+ * harvest is empty, and re-issuing every write dirties its leaves anew (the
+ * IOMMU sets D again; a translation it cached with D set before the
+ * harvest must not hide the re-dirtying).
+ */
+TEST_F(e2e, same_writes_again_after_clearing_harvest)
+{
+	unsigned int i;
+
+	if (!self->d.tracking)
+		SKIP(return, "the profile says this IOMMU cannot track dirty pages: there is no harvest to repeat");
+	for (i = 0; i < self->n; i++)
+		ASSERT_EQ(0, issue(&self->d, &self->w[i]));
+	IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, IOD_NO_CLEAR);
+	IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
+	iod_fp_reset(&self->d.fp);
+	IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
+	for (i = 0; i < self->n; i++)
+		ASSERT_EQ(0, issue(&self->d, &self->w[i]));
+	IOD_ASSERT_HARVEST(&self->d, self->d.base_leaf, 0);
+}
+
+/*
  * A write of one whole leaf to an IOVA nothing is mapped at (the leaf below
  * the buffer: the bench maps nothing under it) is blocked: the engine reports an error or
  * completes without effect (devices differ), nothing lands in the buffer

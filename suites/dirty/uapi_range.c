@@ -146,7 +146,7 @@ TEST_F(uapi_range, get_iova_unaligned_to_ioas)
 		RUN_BAD(&self->d, t);
 	}
 	ASSERT_EQ(0, iod_uapi_dirty_some(&self->d));
-	ASSERT_EQ(0, iod_engine_write(&self->d.engine, self->d.iova + a, 1, 4,
+	ASSERT_EQ(0, iod_engine_touch(&self->d.engine, self->d.iova + a, 4,
 				      &self->d.fp));
 	IOD_ASSERT_HARVEST_INTO(&self->d, &self->d.fp,
 				IOD_HARVEST(self->d.iova + a, a, a,
