@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The suite programs' environment: profile and device, from env vars. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,21 @@ static void refuse_release(const char *argv0, const char *path)
 	exit(1);
 }
 
+/* The whole program SKIPs (kselftest's plan "1..0 # SKIP why"). */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+skip_program(const char *fmt, ...)
+{
+	va_list ap;
+
+	iod_env_tap_header();
+	printf("1..0 # SKIP ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	exit(IOD_EXIT_SKIP);
+}
+
 /*
  * A program whose kernel lacks what it needs SKIPs whole: no iommufd
  * (unless the program says IOD_IOMMUFD_OPTIONAL), no mock where the
@@ -90,11 +106,8 @@ static void skip_missing(void)
 	char why[384];
 
 	if ((!iod_iommufd_optional && iod_iommufd_missing(why, sizeof(why))) ||
-	    (iod_env_is_mock() && iod_mock_missing(why, sizeof(why)))) {
-		iod_env_tap_header();
-		printf("1..0 # SKIP %s\n", why);
-		exit(IOD_EXIT_SKIP);
-	}
+	    (iod_env_is_mock() && iod_mock_missing(why, sizeof(why))))
+		skip_program("%s", why);
 }
 
 static void load(int argc, char **argv, bool run)
@@ -127,12 +140,9 @@ static void load(int argc, char **argv, bool run)
 	 * here can be attached, so the program SKIPs saying how to name one.
 	 */
 	if (run && !iod_env_is_mock() && !iod_iommufd_optional &&
-	    (!iod_env.vfio_cdev || !*iod_env.vfio_cdev)) {
-		iod_env_tap_header();
-		printf("1..0 # SKIP no device named: profile %s drives a PCI device bound to vfio-pci; name one with 'iodirty run --devices NAME@BDF' (or export IODIRTY_VFIO_CDEV=/dev/vfio/devices/vfioN of a device bound to vfio-pci)\n",
-		       path);
-		exit(IOD_EXIT_SKIP);
-	}
+	    (!iod_env.vfio_cdev || !*iod_env.vfio_cdev))
+		skip_program("no device named: profile %s drives a PCI device bound to vfio-pci; name one with 'iodirty run --devices NAME@BDF' (or export IODIRTY_VFIO_CDEV=/dev/vfio/devices/vfioN of a device bound to vfio-pci)",
+			     path);
 }
 
 void iod_env_load(int argc, char **argv)
