@@ -18,11 +18,14 @@ detect.machine = qemu
 
 device = vfio-pci
 
-# The NVMe controller at 00:11.0 writes host memory with Read commands (its
-# storage is only read): megabytes per command, where edu takes ~100 ms per
-# 4095 bytes and a whole-buffer write outlasts a case's timeout. edu still
-# runs e2e (once per engine) and topology (edu + NVMe on one HWPT).
-dma.engine = nvme
+# Two engines, each program that judges a bench's DMA runs with both
+# (PROGRAM@edu, PROGRAM@nvme): edu (00:10.0, byte-granular, 4 KiB per
+# command, run at once with the lab QEMU's x-dma-delay-ms=0) and the NVMe
+# controller (00:11.0, whole 512-byte blocks, megabytes per command, its
+# storage only read). A case whose writes are not whole blocks SKIPs under
+# nvme and runs under edu.
+dma.engine = edu
+dma.extra_engines = nvme
 
 hw_info.type = intel_vtd
 

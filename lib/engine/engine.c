@@ -28,6 +28,7 @@ static const struct iod_engine_ops *const engines[] = { ENGINES(ENTRY) };
 
 static const char *engine_arg;
 bool iod_runs_per_engine;
+bool iod_runs_per_profile_engine;
 
 const struct iod_engine_ops *iod_engine_find(const char *name)
 {
@@ -70,14 +71,53 @@ static const char *named_engine(void)
 	return env && *env ? env : NULL;
 }
 
+/*
+ * --engines of a program that runs per profile engine: nothing without
+ * dma.extra_engines (it runs once, as PROGRAM); else the named engine, or
+ * dma.engine and each extra engine whose device is here, once each.
+ */
+static void list_profile_engines(char *argv0, const char *named)
+{
+	const char *extra, *first, *p;
+	char name[32];
+	size_t n;
+
+	iod_env_load_profile(argv0);
+	extra = iod_env.profile ?
+		iod_profile_str(iod_env.profile, "dma.extra_engines") : NULL;
+	if (!extra)
+		return;
+	if (named) {
+		printf("%s\n", named);
+		return;
+	}
+	first = iod_profile_enum(iod_env.profile, "dma.engine");
+	if (first)
+		printf("%s\n", first);
+	for (p = extra; *(p += strspn(p, " \t")); p += n) {
+		const struct iod_engine_ops *ops;
+
+		n = strcspn(p, " \t");
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		ops = iod_engine_find(name);
+		if (ops && device_present(ops) &&
+		    (!first || strcmp(first, name)))
+			printf("%s\n", name);
+	}
+}
+
 /* Answer --engines (see engine.h). */
 static void list_engines(char *argv0)
 {
 	const char *named = named_engine();
 	unsigned int i;
 
-	if (!iod_runs_per_engine)
+	if (!iod_runs_per_engine && !iod_runs_per_profile_engine)
 		exit(0);
+	if (iod_runs_per_profile_engine) {
+		list_profile_engines(argv0, named);
+		exit(0);
+	}
 	if (named) {
 		printf("%s\n", named);
 		exit(0);
@@ -184,14 +224,28 @@ void iod_engine_align(const struct iod_engine *e, uint64_t *iova_align,
 	*len_align = e->len_align ? e->len_align : 1;
 }
 
+uint64_t iod_engine_unit(const struct iod_engine *e)
+{
+	uint64_t ia, la;
+
+	iod_engine_align(e, &ia, &la);
+	return la > ia ? la : ia;
+}
+
+int iod_engine_write_cover(struct iod_engine *e, uint64_t iova, uint64_t len,
+			   uint8_t seed, struct iod_fp *fp)
+{
+	uint64_t unit = iod_engine_unit(e);
+	uint64_t start = iova / unit * unit;
+	uint64_t end = (iova + len + unit - 1) / unit * unit;
+
+	return iod_engine_write(e, start, end - start, seed, fp);
+}
+
 int iod_engine_touch(struct iod_engine *e, uint64_t iova, uint8_t seed,
 		     struct iod_fp *fp)
 {
-	uint64_t ia, la, unit;
-
-	iod_engine_align(e, &ia, &la);
-	unit = la > ia ? la : ia;
-	return iod_engine_write(e, iova / unit * unit, unit, seed, fp);
+	return iod_engine_write_cover(e, iova, 1, seed, fp);
 }
 
 void iod_engine_close(struct iod_engine *e)

@@ -106,6 +106,12 @@ struct iod_engine {
 	 * IOD_ENGINE_OP_TIMEOUT_MS); past it the operation is -ETIMEDOUT.
 	 */
 	unsigned int op_timeout_ms;
+	/*
+	 * The first IOVA above what the engine mapped for itself (edu's
+	 * staging buffer, NVMe's queues), set by open; 0 if nothing. A test
+	 * that picks IOVAs of its own picks them above this.
+	 */
+	uint64_t own_iova_end;
 	char why[256];		/* what failed when open failed, or "" */
 };
 
@@ -126,9 +132,11 @@ const char *iod_engine_name(void);
  * "--engines" and exit: print, one a line, the engines this program runs
  * with, for a runner to run it once per engine (NAME@ENGINE with
  * IODIRTY_ENGINE=ENGINE). Nothing unless the program says
- * IOD_RUNS_PER_ENGINE; else the engine the run asks for by name if it
- * does, else every engine whose device this environment has, in the order
- * engine.c lists them. Answer "--engine-devices" and exit: in a program
+ * IOD_RUNS_PER_ENGINE or IOD_RUNS_PER_PROFILE_ENGINE; else the engine the
+ * run asks for by name if it does, else every engine whose device this
+ * environment has, in the order engine.c lists them (per engine), or
+ * dma.engine and then each of dma.extra_engines whose device it has (per
+ * profile engine, nothing when the profile lists no extra engines). Answer "--engine-devices" and exit: in a program
  * that runs once per engine, the devices of every registered engine, one
  * a line, each once (a profile may key a case of such a program to one
  * device: "<case id>.<device>"); nothing in any other program.
@@ -152,6 +160,19 @@ extern bool iod_runs_per_engine;
 	static __attribute__((constructor)) void iod_declare_per_engine(void) \
 	{ \
 		iod_runs_per_engine = true; \
+	}
+
+/*
+ * At file scope in a program that judges a bench's DMA with whatever
+ * engine the run has: it runs once with the profile's dma.engine, and,
+ * where the profile lists dma.extra_engines, the runner runs it once per
+ * engine, dma.engine first (see iod_engine_take_arg()).
+ */
+extern bool iod_runs_per_profile_engine;
+#define IOD_RUNS_PER_PROFILE_ENGINE \
+	static __attribute__((constructor)) void iod_declare_profile_engines(void) \
+	{ \
+		iod_runs_per_profile_engine = true; \
 	}
 
 /*
@@ -192,9 +213,22 @@ void iod_engine_close(struct iod_engine *e);
 int iod_engine_write(struct iod_engine *e, uint64_t iova, uint64_t len,
 		     uint8_t seed, struct iod_fp *fp);
 /*
- * The device's smallest write holding the byte at iova: that byte, or the
- * aligned unit around it where the engine moves more (NVMe: the logical
- * block), so it never leaves iova's page. As iod_engine_write.
+ * The engine's smallest write: 1 byte, or the aligned unit it moves
+ * (NVMe: the logical block). It divides every page size, so a write
+ * rounded out to units touches exactly the pages the exact one would.
+ */
+uint64_t iod_engine_unit(const struct iod_engine *e);
+/*
+ * The device writes [iova, +len) rounded out to whole units (see
+ * iod_engine_unit()), recorded in fp as written: the same pages dirty as
+ * an exact write's, for a case that judges pages, not bytes. As
+ * iod_engine_write.
+ */
+int iod_engine_write_cover(struct iod_engine *e, uint64_t iova, uint64_t len,
+			   uint8_t seed, struct iod_fp *fp);
+/*
+ * The device's smallest write holding the byte at iova (one unit, see
+ * above), so it never leaves iova's page. As iod_engine_write.
  */
 int iod_engine_touch(struct iod_engine *e, uint64_t iova, uint8_t seed,
 		     struct iod_fp *fp);

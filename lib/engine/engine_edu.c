@@ -88,6 +88,7 @@ static int edu_open(struct iod_engine *e, bool irq)
 	if (rc)
 		goto fail;
 	x->mapped = true;
+	e->own_iova_end = x->stage_iova + STAGE_LEN;
 	return 0;
 fail:
 	edu_close(e);

@@ -107,6 +107,12 @@ uint64_t iod_bench_align(const struct iod_dirty *d)
 			   iod_max_u64(iod_thp_size(), iod_host_page()));
 }
 
+uint64_t iod_bench_iova_floor(const struct iod_dirty *d, uint64_t floor)
+{
+	return iod_max_u64(iod_max_u64(floor, d->iova + d->len),
+			   d->engine.own_iova_end);
+}
+
 static int map_buffer(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		      char *why, size_t len)
 {
@@ -286,6 +292,13 @@ int iod_bench_write(struct iod_dirty *d, uint64_t off, uint64_t len,
 		    uint8_t seed, struct iod_fp *fp)
 {
 	return iod_bench_write_via(d, &d->engine, off, len, seed, fp);
+}
+
+int iod_bench_write_cover(struct iod_dirty *d, uint64_t off, uint64_t len,
+			  uint8_t seed, struct iod_fp *fp)
+{
+	return iod_engine_write_cover(&d->engine, d->iova + off, len, seed,
+				      fp);
 }
 
 bool iod_bench_landed(struct iod_dirty *d, uint64_t off, uint64_t len,

@@ -92,6 +92,9 @@ void iod_dirty_teardown(struct iod_dirty *d);
  */
 int iod_bench_write(struct iod_dirty *d, uint64_t off, uint64_t len,
 		    uint8_t seed, struct iod_fp *fp);
+/* As iod_bench_write, rounded out to the engine's units (engine.h). */
+int iod_bench_write_cover(struct iod_dirty *d, uint64_t off, uint64_t len,
+			  uint8_t seed, struct iod_fp *fp);
 /* The same through engine e (another device on the bench's IOAS). */
 int iod_bench_write_via(struct iod_dirty *d, struct iod_engine *e,
 			uint64_t off, uint64_t len, uint8_t seed,
@@ -120,6 +123,12 @@ void iod_bench_mapped(struct iod_dirty *d, struct iod_fp *fp, uint64_t iova,
  * transparent huge page can then be mapped whole).
  */
 uint64_t iod_bench_align(const struct iod_dirty *d);
+/*
+ * The lowest IOVA a test may pick for mappings of its own: at least
+ * `floor`, above the bench buffer and above what the engine mapped for
+ * itself (its queues or staging buffer).
+ */
+uint64_t iod_bench_iova_floor(const struct iod_dirty *d, uint64_t floor);
 
 /* IOAS_MAP into the bench's space, then iod_bench_mapped() on d->fp. */
 int iod_bench_map(struct iod_dirty *d, void *va, uint64_t len, uint64_t iova);

@@ -51,8 +51,8 @@ int iod_span_build(struct iod_dirty *d, struct iod_span *sp, uint64_t prefix,
 			 iod_errno_name(-rc));
 		return rc;
 	}
-	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, align + len, 1ull << 24,
-				align, &p0);
+	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, align + len,
+				iod_bench_iova_floor(d, 1ull << 24), align, &p0);
 	if (rc == -ENOSPC) {
 		describe_ranges(d, ranges, sizeof(ranges));
 		snprintf(why, wl,

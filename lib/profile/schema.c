@@ -56,6 +56,37 @@ static int check_pow2(const struct iod_key *k, const char *value,
 	return -1;
 }
 
+/* Engine names separated by blanks, each a real device's engine. */
+static int check_engines(const struct iod_key *k, const char *value,
+			 unsigned long long num, const char *path, char *why,
+			 size_t whylen)
+{
+	static const char *const names[] = {
+		"edu", "edu-poll", "nvme", "nvme-poll",
+	};
+	const char *p = value;
+	size_t i, n;
+
+	(void)num;
+	(void)path;
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			return 0;
+		n = strcspn(p, " \t");
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+				break;
+		if (i == ARRAY_SIZE(names)) {
+			snprintf(why, whylen,
+				 "'%.*s' in '%s' is not an engine (allowed: edu edu-poll nvme nvme-poll)",
+				 (int)n, p, k->key);
+			return -1;
+		}
+		p += n;
+	}
+}
+
 /* "MAJOR.MINOR" or "MAJOR.MINOR.PATCH", decimal. */
 static int check_version(const struct iod_key *k, const char *value,
 			 unsigned long long num, const char *path, char *why,
@@ -102,6 +133,12 @@ const struct iod_key iod_schema[] = {
 		.values = IOD_VALUES({ .name = "mock" }, { .name = "edu" },
 				     { .name = "nvme" }, { .name = "none" }),
 		.help = "what performs real DMA for end-to-end dirty checks",
+	},
+	{
+		.key = "dma.extra_engines",
+		.type = IOD_KT_STRING,
+		.check = check_engines,
+		.help = "more engines (blank-separated: edu edu-poll nvme nvme-poll) each program that judges a bench's DMA also runs with, as PROGRAM@ENGINE next to PROGRAM@<dma.engine>",
 	},
 	{
 		.key = "hw_info.type",

@@ -24,6 +24,8 @@
 #include "harness/scatter.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 /* The device writes in the middle of page `bit` of a harvest at ps. */
 static int touch_bit(struct iod_dirty *d, uint64_t ps, uint64_t bit)
 {

@@ -13,6 +13,8 @@
 #include "harness/scatter.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 FIXTURE(harvest) {
 	struct iod_dirty d;
 	uint64_t seed;

@@ -16,6 +16,8 @@
 #include "uapi/iommufd.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 /* Bits one dirty leaf sets at page_size (the leaf is page aligned). */
 static uint64_t leaf_bits(uint64_t leaf, uint64_t page_size)
 {

@@ -22,6 +22,8 @@
 #include "harness/scatter.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 /*
  * The smallest range step every harvest here may use: the page size, the
  * IOAS alignment (the kernel's rule for iova and length) and the leaf (a
@@ -298,8 +300,9 @@ static int layout_map(struct iod_dirty *d, struct layout *l,
 		if (!one)
 			return -ENOMEM;
 	}
-	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, span, d->iova + d->len,
-				iod_bench_align(d), &l->base);
+	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, span,
+				iod_bench_iova_floor(d, 0), iod_bench_align(d),
+				&l->base);
 	if (rc)
 		return rc;
 	l->span = span;
@@ -341,16 +344,16 @@ static int dirty_area(struct iod_dirty *d, struct layout *l, unsigned int i,
 	iod_rand_init(&r, seed + i);
 	if (maxw > a->len)
 		maxw = a->len;
-	rc = iod_engine_write(&d->engine, iova, 1, (uint8_t)seed, &l->fp);
+	rc = iod_engine_touch(&d->engine, iova, (uint8_t)seed, &l->fp);
 	if (!rc)
-		rc = iod_engine_write(&d->engine, iova + a->len - 1, 1,
+		rc = iod_engine_touch(&d->engine, iova + a->len - 1,
 				      (uint8_t)seed, &l->fp);
 	for (k = 0; !rc && k < 4; k++) {
 		uint64_t len = 1 + iod_rand_below(&r, maxw);
 		uint64_t off = iod_rand_below(&r, a->len - len + 1);
 
-		rc = iod_engine_write(&d->engine, iova + off, len,
-				      (uint8_t)(seed + k), &l->fp);
+		rc = iod_engine_write_cover(&d->engine, iova + off, len,
+					    (uint8_t)(seed + k), &l->fp);
 	}
 	return rc;
 }
@@ -508,7 +511,7 @@ TEST_F(areas, split_user_buffer)
 {
 	struct iod_dirty *d = &self->d;
 	struct layout *l = &self->l;
-	uint64_t ps = variant->page_size, u = self->unit, cut;
+	uint64_t ps = variant->page_size, u = self->unit, cut, w;
 	uint8_t *va;
 
 	ASSERT_EQ(0, layout_map(d, l, variant->lens, no_gaps, MAX_AREAS,
@@ -523,15 +526,19 @@ TEST_F(areas, split_user_buffer)
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
 	iod_fp_reset(&l->fp);
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));
-	/* The bytes either side of a cut, written separately, land in the one buffer. */
-	ASSERT_EQ(0, iod_engine_write(&d->engine, l->base + cut - 1, 1, 0x11,
+	/*
+	 * The units (bytes, or NVMe blocks) either side of a cut, written
+	 * separately, land in the one buffer.
+	 */
+	w = iod_engine_unit(&d->engine);
+	ASSERT_EQ(0, iod_engine_write(&d->engine, l->base + cut - w, w, 0x11,
 				      &l->fp));
-	ASSERT_EQ(0, iod_engine_write(&d->engine, l->base + cut, 1, 0x22,
+	ASSERT_EQ(0, iod_engine_write(&d->engine, l->base + cut, w, 0x22,
 				      &l->fp));
 	va = l->a[1].va;
-	ASSERT_TRUE(iod_engine_check(&d->engine, l->base + cut - 1, 1, 0x11))
+	ASSERT_TRUE(iod_engine_check(&d->engine, l->base + cut - w, w, 0x11))
 		TH_LOG("the byte below the cut is 0x%02x", va[-1]);
-	ASSERT_TRUE(iod_engine_check(&d->engine, l->base + cut, 1, 0x22))
+	ASSERT_TRUE(iod_engine_check(&d->engine, l->base + cut, w, 0x22))
 		TH_LOG("the byte at the cut is 0x%02x", va[0]);
 	ASSERT_EQ(2, iod_fp_count(&l->fp));
 	IOD_ASSERT_HARVEST_FP(d, &l->fp, IOD_HARVEST(l->base, l->span, ps, 0));

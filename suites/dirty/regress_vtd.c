@@ -23,6 +23,8 @@
 #include "harness/regress.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 /* ECAP bits (VT-d spec 11.4.3). */
 #define VTD_ECAP_SMTS	(1ull << 43)
 #define VTD_ECAP_SLADS	(1ull << 45)
@@ -169,7 +171,8 @@ static int s1_build(struct iod_dirty *d, struct s1pt *pt, char *why,
 		return -ENOMEM;
 	}
 	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, S1_PAGES * S1_PAGE,
-				d->iova + d->len, iod_bench_align(d), &pt->gpa);
+				iod_bench_iova_floor(d, 0), iod_bench_align(d),
+				&pt->gpa);
 	if (!rc)
 		rc = iod_ioas_map_fixed(d->t.fd, d->t.ioas_id, pt->mem,
 					S1_PAGES * S1_PAGE, pt->gpa);

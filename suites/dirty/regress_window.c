@@ -27,6 +27,8 @@
 #include "harness/span.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 IOD_REGRESSION(a4ab7dedaee0,
 	       "iommufd/iova_bitmap: Bounds check mapped::pages access",
 	       "6.8-rc6");

@@ -16,6 +16,8 @@
 #include "harness/scatter.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 /*
  * What the IOMMU records while tracking is off, as the profile says
  * (dirty.get_while_disabled): the footprint where it "reports", nothing
@@ -42,8 +44,8 @@ static int off_scatter(struct iod_dirty *d, uint64_t seed, unsigned int n)
 		if (len > d->len)
 			len = d->len;
 		off = iod_rand_below(&r, d->len - len + 1);
-		rc = iod_bench_write(d, off, len, (uint8_t)(seed + i),
-				     off_fp(d));
+		rc = iod_bench_write_cover(d, off, len, (uint8_t)(seed + i),
+					   off_fp(d));
 	}
 	return rc;
 }
@@ -176,7 +178,7 @@ TEST_F(state, off_on_wipes)
 TEST_F(state, disable_keeps_hwpt_usable)
 {
 	struct iod_dirty *d = &self->d;
-	uint64_t quarter = d->len / 4;
+	uint64_t quarter = d->len / 4, u = iod_engine_unit(&d->engine);
 	uint8_t s = (uint8_t)self->seed;
 
 	ASSERT_EQ(0, iod_scatter_writes(d, self->seed, 8));
@@ -184,14 +186,17 @@ TEST_F(state, disable_keeps_hwpt_usable)
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_SET_TRACKING(d, false);
 
-	/* Off: the first and the third quarter, and one byte at the end. */
+	/*
+	 * Off: the first quarter, the third but its first unit (a byte, or
+	 * an NVMe block), and the last unit.
+	 */
 	ASSERT_EQ(0, iod_bench_write(d, 0, quarter, s + 1, off_fp(d)));
-	ASSERT_EQ(0, iod_bench_write(d, 2 * quarter + 1, quarter - 1, s + 2,
+	ASSERT_EQ(0, iod_bench_write(d, 2 * quarter + u, quarter - u, s + 2,
 				     off_fp(d)));
-	ASSERT_EQ(0, iod_bench_write(d, d->len - 1, 1, s + 3, off_fp(d)));
+	ASSERT_EQ(0, iod_bench_write(d, d->len - u, u, s + 3, off_fp(d)));
 	IOD_ASSERT_LANDED(d, 0, quarter, s + 1);
-	IOD_ASSERT_LANDED(d, 2 * quarter + 1, quarter - 1, s + 2);
-	IOD_ASSERT_LANDED(d, d->len - 1, 1, s + 3);
+	IOD_ASSERT_LANDED(d, 2 * quarter + u, quarter - u, s + 2);
+	IOD_ASSERT_LANDED(d, d->len - u, u, s + 3);
 	IOD_ASSERT_READ(d, 0, d->len);
 
 	IOD_ASSERT_SET_TRACKING(d, true);

@@ -18,6 +18,8 @@
 #include "uapi/mock.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 FIXTURE(topology) {
 	struct iod_dirty d;
 	struct iod_target t2;	/* d.t with a second mock device's ids */
@@ -172,7 +174,8 @@ TEST_F(topology, detach_while_tracking)
 	/* A mock device detached is on its IOAS's own domain. */
 	if (d->t.pt_id) {
 		ASSERT_NE(d->hwpt_id, d->t.pt_id);
-		ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 3), 1, 4, NULL));
+		ASSERT_EQ(0, iod_bench_write_cover(d, sixteenth(d, 3), 1, 4,
+						   NULL));
 		ASSERT_EQ(0, iod_fp_count(&d->fp));
 		IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	}
@@ -282,8 +285,8 @@ TEST_F(topology, replace_plain_and_back)
 	IOD_ASSERT_WRITE(d, sixteenth(d, 9), 3 * K, 10);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	IOD_ASSERT_HARVEST(d, variant->page_size, IOD_NO_CLEAR);
-	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 6), 1, 7, NULL));
-	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 14), 1, 15, NULL));
+	ASSERT_EQ(0, iod_bench_write_cover(d, sixteenth(d, 6), 1, 7, NULL));
+	ASSERT_EQ(0, iod_bench_write_cover(d, sixteenth(d, 14), 1, 15, NULL));
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
 	IOD_ASSERT_WRITE(d, sixteenth(d, 12), 1, 13);
 	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
@@ -301,7 +304,7 @@ TEST_F(topology, replace_enable_while_away)
 	PLAIN_HWPT(plain);
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	IOD_ASSERT_SET_TRACKING(d, true);
-	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 4), 1, 5, NULL));
+	ASSERT_EQ(0, iod_bench_write_cover(d, sixteenth(d, 4), 1, 5, NULL));
 	ASSERT_EQ(0, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
@@ -327,7 +330,7 @@ TEST_F(topology, replace_disable_while_away)
 	ASSERT_EQ(0, iod_target_attach(&d->t, plain));
 	IOD_ASSERT_SET_TRACKING(d, false);
 	ASSERT_EQ(0, iod_target_attach(&d->t, d->hwpt_id));
-	ASSERT_EQ(0, iod_bench_write(d, sixteenth(d, 3), 1, 4, NULL));
+	ASSERT_EQ(0, iod_bench_write_cover(d, sixteenth(d, 3), 1, 4, NULL));
 	ASSERT_EQ(0, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	IOD_ASSERT_SET_TRACKING(d, true);

@@ -14,6 +14,8 @@
 #include "uapi/iommufd.h"
 #include "util.h"
 
+IOD_RUNS_PER_PROFILE_ENGINE
+
 FIXTURE(writes) {
 	struct iod_dirty d;
 	uint64_t leaf;

@@ -89,7 +89,8 @@ TEST(open_refuses_unknown_names_and_the_other_kind)
  * own, so the environment is the case's), into out. The child's exit
  * status.
  */
-static int list_engines(bool per_engine, char *out, size_t len)
+static int list_engines_as(bool per_engine, bool per_profile, char *out,
+			   size_t len)
 {
 	char arg0[] = "prog", arg1[] = "--engines";
 	char *argv[] = { arg0, arg1, NULL };
@@ -105,6 +106,7 @@ static int list_engines(bool per_engine, char *out, size_t len)
 		close(fds[0]);
 		close(2);
 		iod_runs_per_engine = per_engine;
+		iod_runs_per_profile_engine = per_profile;
 		iod_engine_take_arg(&argc, argv);
 		_exit(99);	/* take_arg must have answered and exited */
 	}
@@ -115,6 +117,11 @@ static int list_engines(bool per_engine, char *out, size_t len)
 	close(fds[0]);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int list_engines(bool per_engine, char *out, size_t len)
+{
+	return list_engines_as(per_engine, false, out, len);
 }
 
 /* IODIRTY_PROFILE=profiles/NAME.profile below the source tree. */
@@ -180,6 +187,84 @@ TEST(engines_of_the_devices_present_in_table_order)
 	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
 	EXPECT_EQ(0, list_engines(true, out, sizeof(out)));
 	EXPECT_STREQ("edu\nedu-poll\n", out);
+}
+
+TEST(profile_engines_none_without_extra_engines)
+{
+	char out[256];
+
+	unsetenv("IODIRTY_ENGINE");
+	set_profile("lab-intel");
+	setenv("IODIRTY_DEVICES", "nvme=/dev/vfio/devices/vfio1 edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines_as(false, true, out, sizeof(out)));
+	EXPECT_STREQ("", out);
+}
+
+TEST(profile_engines_dma_engine_then_extra_ones_present)
+{
+	char out[256];
+
+	unsetenv("IODIRTY_ENGINE");
+	set_profile("lab-intel-dirty");
+	setenv("IODIRTY_DEVICES", "nvme=/dev/vfio/devices/vfio1 edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines_as(false, true, out, sizeof(out)));
+	EXPECT_STREQ("edu\nnvme\n", out);
+	/* No NVMe controller here: edu only. */
+	setenv("IODIRTY_DEVICES", "edu=/dev/vfio/devices/vfio0", 1);
+	EXPECT_EQ(0, list_engines_as(false, true, out, sizeof(out)));
+	EXPECT_STREQ("edu\n", out);
+	/* A named engine is the only one. */
+	setenv("IODIRTY_ENGINE", "nvme-poll", 1);
+	EXPECT_EQ(0, list_engines_as(false, true, out, sizeof(out)));
+	EXPECT_STREQ("nvme-poll\n", out);
+	unsetenv("IODIRTY_ENGINE");
+}
+
+/* An engine that records what it was asked to write and writes nothing. */
+static uint64_t seen_iova, seen_len;
+
+static int seen_submit(struct iod_engine *e, struct iod_dma *op)
+{
+	(void)e;
+	seen_iova = op->iova;
+	seen_len = op->len;
+	op->done = true;
+	return 0;
+}
+
+static int seen_wait(struct iod_engine *e, int timeout_ms)
+{
+	(void)e;
+	(void)timeout_ms;
+	return 0;
+}
+
+static const struct iod_engine_ops seen_ops = {
+	.name = "seen", .device = "seen", .submit = seen_submit,
+	.wait = seen_wait, .max_len = 1 << 20,
+};
+
+TEST(cover_rounds_out_to_whole_units_inside_the_same_pages)
+{
+	struct iod_engine e = { .ops = &seen_ops, .iova_align = 4,
+				.len_align = 512 };
+
+	EXPECT_EQ(512, iod_engine_unit(&e));
+	ASSERT_EQ(0, iod_engine_write_cover(&e, 0x10000 + 4095, 2, 1, NULL));
+	EXPECT_EQ(0x10000 + 3584, seen_iova);
+	EXPECT_EQ(1024, seen_len);
+	ASSERT_EQ(0, iod_engine_write_cover(&e, 0x20000, 4096, 1, NULL));
+	EXPECT_EQ(0x20000, seen_iova);
+	EXPECT_EQ(4096, seen_len);
+	ASSERT_EQ(0, iod_engine_touch(&e, 0x30000 + 513, 1, NULL));
+	EXPECT_EQ(0x30000 + 512, seen_iova);
+	EXPECT_EQ(512, seen_len);
+	/* A byte-granular engine writes exactly what was asked. */
+	e.iova_align = e.len_align = 0;
+	EXPECT_EQ(1, iod_engine_unit(&e));
+	ASSERT_EQ(0, iod_engine_write_cover(&e, 0x40007, 3, 1, NULL));
+	EXPECT_EQ(0x40007, seen_iova);
+	EXPECT_EQ(3, seen_len);
 }
 
 /* An engine whose device never completes anything; wait returns at once. */

@@ -628,6 +628,19 @@ TEST_F(prof, reject_bad_case_id)
 			  REQUIRED_LINES + 1, "bad case id");
 }
 
+TEST_F(prof, extra_engines_are_engine_names)
+{
+	ASSERT_EQ(0, load_min(self, "extra",
+			      "dma.extra_engines = nvme  edu-poll\n"));
+	EXPECT_STREQ("nvme  edu-poll",
+		     iod_profile_str(self->p, "dma.extra_engines"));
+	EXPECT_LINE_ERROR("extra", "dma.extra_engines = nvme dsa\n",
+			  REQUIRED_LINES + 1,
+			  "'dsa' in 'dma.extra_engines' is not an engine");
+	EXPECT_LINE_ERROR("extra", "dma.extra_engines = mock\n",
+			  REQUIRED_LINES + 1, "is not an engine");
+}
+
 TEST_F(prof, reject_alignment)
 {
 	EXPECT_LINE_ERROR("align", "iova.alignment = 3000\n",

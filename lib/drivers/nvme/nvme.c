@@ -664,6 +664,28 @@ uint64_t iod_nvme_completions(const struct iod_nvme *n)
 	return n->completions;
 }
 
+int64_t iod_nvme_await_interrupt(struct iod_nvme *n, int timeout_ms)
+{
+	uint64_t end = iod_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+	while (!n->irqs && !n->poll) {
+		uint64_t now = iod_now_ms();
+		int rc;
+
+		if (now >= end)
+			break;
+		rc = iod_uring_loop_run(&n->loop, (int)(end - now));
+		if (rc < 0)
+			return rc;
+	}
+	return (int64_t)n->irqs;
+}
+
+uint64_t iod_nvme_iova_end(const struct iod_nvme *n)
+{
+	return n->arena_iova + n->arena_len;
+}
+
 unsigned int iod_nvme_resets(const struct iod_nvme *n)
 {
 	return n->resets;

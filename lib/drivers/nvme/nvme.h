@@ -105,6 +105,14 @@ unsigned int iod_nvme_inflight(const struct iod_nvme *n);
 /* Interrupts seen on the I/O vectors, and I/O commands completed well. */
 uint64_t iod_nvme_interrupts(const struct iod_nvme *n);
 uint64_t iod_nvme_completions(const struct iod_nvme *n);
+/*
+ * Wait up to timeout_ms for an interrupt still on its way: a completion
+ * found by polling before its MSI-X eventfd was read is not a missing
+ * interrupt. The interrupt count afterwards (0 if none came, or -errno).
+ */
+int64_t iod_nvme_await_interrupt(struct iod_nvme *n, int timeout_ms);
+/* The first IOVA above the driver's own mapped memory (queues, PRPs). */
+uint64_t iod_nvme_iova_end(const struct iod_nvme *n);
 /* How many times the controller was reset after a timeout. */
 unsigned int iod_nvme_resets(const struct iod_nvme *n);
 
