@@ -88,6 +88,12 @@ struct iod_engine_ops {
 	void (*expected)(struct iod_engine *e, uint8_t seed, uint64_t off,
 			 uint8_t *buf, uint64_t len);
 	uint64_t max_len;	/* bytes one operation may move */
+	/*
+	 * Bytes one write or read of a case may move before it is bulk work
+	 * this engine leaves to another (0: no limit): edu moves 4 KiB a
+	 * command, and 128 MiB is 32768 of them.
+	 */
+	uint64_t case_max;
 };
 
 struct iod_engine {

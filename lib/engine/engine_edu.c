@@ -138,6 +138,9 @@ static int edu_open_poll(struct iod_engine *e)
 	return edu_open(e, false);
 }
 
+/* About 4100 commands: seconds on a quiet host, a minute on a loaded one. */
+#define EDU_CASE_MAX (16ull << 20)
+
 const struct iod_engine_ops iod_engine_edu = {
 	.name = "edu",
 	.device = "edu",
@@ -147,6 +150,7 @@ const struct iod_engine_ops iod_engine_edu = {
 	.submit = edu_submit,
 	.wait = edu_wait,
 	.max_len = IOD_EDU_MAX_XFER,
+	.case_max = EDU_CASE_MAX,
 };
 
 const struct iod_engine_ops iod_engine_edu_poll = {
@@ -158,4 +162,5 @@ const struct iod_engine_ops iod_engine_edu_poll = {
 	.submit = edu_submit,
 	.wait = edu_wait,
 	.max_len = IOD_EDU_MAX_XFER,
+	.case_max = EDU_CASE_MAX,
 };

@@ -258,14 +258,27 @@ static inline const char *iod_case_entry(const char *(*get)(
 		TH_LOG("%s", __rep); \
 } while (0)
 
+/* SKIP a transfer of len bytes the engine leaves to a bulk engine. */
+#define IOD_SKIP_IF_BULK(d, len) do { \
+	uint64_t __cmax = (d)->engine.ops->case_max; \
+	if (__cmax && (uint64_t)(len) > __cmax) \
+		SKIP(return, "engine %s moves at most %llu MiB in one case (%llu bytes a command); %llu MiB is bulk work: run this case with a bulk engine (IODIRTY_ENGINE=nvme)", \
+		     (d)->engine.ops->name, \
+		     (unsigned long long)(__cmax >> 20), \
+		     (unsigned long long)(d)->engine.ops->max_len, \
+		     (unsigned long long)((uint64_t)(len) >> 20)); \
+} while (0)
+
 /*
  * The device writes [off, +len) of the buffer; the footprint records it. A
  * write the engine's alignment cannot make (NVMe moves whole logical
- * blocks) SKIPs the case, naming a byte-granular engine.
+ * blocks) SKIPs the case, naming a byte-granular engine; so does one an
+ * engine leaves to a bulk engine (IOD_SKIP_IF_BULK).
  */
 #define IOD_ASSERT_WRITE(d, off, len, seed) do { \
 	uint64_t __wia, __wla; \
 	int __wrc; \
+	IOD_SKIP_IF_BULK(d, len); \
 	iod_engine_align(&(d)->engine, &__wia, &__wla); \
 	if (((d)->iova + (off)) % __wia || (uint64_t)(len) % __wla) \
 		SKIP(return, "engine %s cannot write %llu bytes at +0x%llx (it moves multiples of %llu bytes at %llu-byte aligned addresses): run this case with a byte-granular engine (IODIRTY_ENGINE=edu)", \
@@ -286,7 +299,9 @@ static inline const char *iod_case_entry(const char *(*get)(
  * (an NVMe controller without Compare, not named scratch) SKIPs the case.
  */
 #define IOD_ASSERT_READ(d, off, len) do { \
-	int __rrc = iod_engine_read(&(d)->engine, (d)->iova + (off), (len)); \
+	int __rrc; \
+	IOD_SKIP_IF_BULK(d, len); \
+	__rrc = iod_engine_read(&(d)->engine, (d)->iova + (off), (len)); \
 	if (__rrc == -EOPNOTSUPP) \
 		SKIP(return, "engine %s cannot make its device read memory without writing its storage (NVMe without Compare): name the controller scratch (IODIRTY_SCRATCH) to run this case", \
 		     (d)->engine.ops->name); \
