@@ -72,3 +72,10 @@ vfio.compat.dirty_pages = ENOTTY
 # VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP is "unmap.flags & ~supported_flags":
 # EINVAL, nothing unmapped.
 vfio.compat.unmap_dirty = EINVAL
+
+# --- nesting (suites/nested)
+# The RISC-V IOMMU driver has no nesting (only a paging allocator, above;
+# second-stage nesting is an RFC).
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
