@@ -92,6 +92,19 @@ int iod_nested_child_data(struct iod_nested *n, struct iod_nested_data *d)
 	return -EOPNOTSUPP;
 }
 
+struct iommu_hwpt_alloc iod_nested_child_cmd(const struct iod_nested *n,
+					     struct iod_nested_data *d)
+{
+	return (struct iommu_hwpt_alloc){
+		.size = sizeof(struct iommu_hwpt_alloc),
+		.dev_id = n->t->dev_id,
+		.pt_id = n->parent,
+		.data_type = d->type,
+		.data_len = d->len,
+		.data_uptr = (uintptr_t)&d->u,
+	};
+}
+
 int iod_nested_child_alloc(struct iod_nested *n, uint32_t dev_id,
 			   uint32_t flags, uint32_t *child)
 {

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/iommufd.h>
 
 #include "harness/dirty.h"
@@ -79,6 +80,14 @@ int iod_nested_s1_map(struct iod_nested *n, uint64_t floor, uint64_t align,
 int iod_nested_child_data(struct iod_nested *n, struct iod_nested_data *d);
 
 /*
+ * The whole HWPT_ALLOC of a child of the parent with data d (from
+ * iod_nested_child_data(), which the command points into), for a test to
+ * alter before issuing it with iod_hwpt_alloc_raw().
+ */
+struct iommu_hwpt_alloc iod_nested_child_cmd(const struct iod_nested *n,
+					     struct iod_nested_data *d);
+
+/*
  * Allocate a child of the parent for device dev_id (0: the parent's
  * device) with the profile's data and flags; it is kept for teardown.
  * 0 or -errno (-EOPNOTSUPP too when the profile names no child data).
@@ -121,6 +130,24 @@ void iod_nested_forget(struct iod_nested *n);
 } while (0)
 
 /*
+ * Set-up and teardown of a fixture holding `struct iod_target t` and
+ * `struct iod_nested n`: open the target, SKIP where no nesting; tear the
+ * nest down, then the target.
+ */
+#define IOD_NESTED_FIXTURE_SETUP(self) do { \
+	memset(&(self)->n, 0, sizeof((self)->n)); \
+	IOD_TARGET_OPEN(&(self)->t); \
+	IOD_NESTED_NEED(); \
+} while (0)
+
+static inline void iod_nested_fixture_teardown(struct iod_nested *n,
+					       struct iod_target *t)
+{
+	iod_nested_teardown(n);
+	iod_target_close(t);
+}
+
+/*
  * In a TEST_F: allocate the nest parent with NEST_PARENT | flags on t;
  * the result must be the profile's alloc.nest_parent (or, with
  * DIRTY_TRACKING, alloc.dirty_nest_parent), and the case SKIPs where that
@@ -135,6 +162,17 @@ void iod_nested_forget(struct iod_nested *n);
 		SKIP(return, "profile %s says %s = %s: no such nest parent here", \
 		     iod_profile_path(iod_env.profile), __pk, \
 		     iod_errno_name(-__prc)); \
+} while (0)
+
+/*
+ * In a TEST_F: a dirty-tracking nest parent (as IOD_NESTED_PARENT) and in
+ * `cmd` the whole HWPT_ALLOC of a valid child, its data in `d`, for the
+ * case to alter before it issues the command.
+ */
+#define IOD_NESTED_CHILD_CMD(n, t, d, cmd) do { \
+	IOD_NESTED_PARENT((n), (t), IOMMU_HWPT_ALLOC_DIRTY_TRACKING); \
+	IOD_ASSERT_ERR(0, iod_nested_child_data((n), (d))); \
+	(cmd) = iod_nested_child_cmd((n), (d)); \
 } while (0)
 
 #endif

@@ -122,16 +122,14 @@ static int vtd_nesting_ready(struct iod_dirty *d, char *why, size_t wl)
 	rc = vtd_ecap(&d->t, &ecap, NULL, NULL, why, wl);
 	if (rc)
 		return rc;
-	rc = iod_nested_supported(why, wl);
-	if (rc)
-		return rc;
 	want = iod_expect("alloc.dirty_nest_parent");
 	if (want) {
 		snprintf(why, wl, "needs NEST_PARENT | DIRTY_TRACKING: profile alloc.dirty_nest_parent = %s",
 			 iod_errno_name(want));
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	/* The child's data is the profile's nested.child_data. */
+	return iod_nested_supported(why, wl);
 }
 
 IOD_REGRESSION(f1e1610950ea,

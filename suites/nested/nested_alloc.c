@@ -32,29 +32,12 @@ FIXTURE(nested_alloc) {
 
 FIXTURE_SETUP(nested_alloc)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_alloc)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
-}
-
-/* A whole HWPT_ALLOC of a child of the parent with the profile's data. */
-static struct iommu_hwpt_alloc child_cmd(struct iod_nested *n,
-					 struct iod_nested_data *d)
-{
-	return (struct iommu_hwpt_alloc){
-		.size = sizeof(struct iommu_hwpt_alloc),
-		.dev_id = n->t->dev_id,
-		.pt_id = n->parent,
-		.data_type = d->type,
-		.data_len = d->len,
-		.data_uptr = (uintptr_t)&d->u,
-	};
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 /*
@@ -225,15 +208,12 @@ FIXTURE_VARIANT_ADD(nested_child_flags, undefined_bit) {
 
 FIXTURE_SETUP(nested_child_flags)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_child_flags)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 /* iommufd_hwpt_nested_alloc: flags & ~FAULT_ID_VALID is EOPNOTSUPP. */
@@ -277,15 +257,12 @@ FIXTURE_VARIANT_ADD(nested_child_len, zero_len) {
 
 FIXTURE_SETUP(nested_child_len)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_child_len)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_child_len, einval)
@@ -293,9 +270,7 @@ TEST_F(nested_child_len, einval)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.data_len = variant->zero ? 0 : d.len + variant->delta;
 	ASSERT_GE(sizeof(d.u), (size_t)cmd.data_len);
 	IOD_ASSERT_ERR(EINVAL, iod_hwpt_alloc_raw(self->t.fd, &cmd));
@@ -307,9 +282,7 @@ TEST_F(nested_alloc, child_data_null)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.data_uptr = 0;
 	IOD_ASSERT_ERR(EFAULT, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 	/* Nothing holds the parent. */
@@ -324,11 +297,9 @@ TEST_F(nested_alloc, child_data_unmapped)
 	uint64_t pg = iod_host_page();
 	void *hole;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	hole = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
-	cmd = child_cmd(&self->n, &d);
 	cmd.data_uptr = (uintptr_t)hole;
 	IOD_ASSERT_ERR(EFAULT, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 	munmap(hole, pg);
@@ -364,15 +335,12 @@ FIXTURE_VARIANT_ADD(nested_child_type, undefined) {
 
 FIXTURE_SETUP(nested_child_type)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_child_type)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_child_type, refused)
@@ -380,9 +348,7 @@ TEST_F(nested_child_type, refused)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	if (!strcmp(variant->kind, "none"))
 		cmd.data_type = IOMMU_HWPT_DATA_NONE;
 	else if (!strcmp(variant->kind, "foreign"))
@@ -418,15 +384,12 @@ FIXTURE_VARIANT_ADD(nested_bad_pt, auto_domain) { .kind = "auto" };
 
 FIXTURE_SETUP(nested_bad_pt)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_bad_pt)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_bad_pt, einval)
@@ -436,8 +399,7 @@ TEST_F(nested_bad_pt, einval)
 	struct iommu_hwpt_alloc cmd;
 	uint32_t pt = ABSENT_ID;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	if (!strcmp(k, "nested")) {
 		IOD_ASSERT_ERR(0, iod_nested_child_alloc(&self->n, 0, 0, &pt));
 	} else if (!strcmp(k, "device")) {
@@ -453,7 +415,6 @@ TEST_F(nested_bad_pt, einval)
 		ASSERT_NE(self->t.ioas_id, pt)
 			TH_LOG("attaching to the IOAS gave no automatic HWPT id");
 	}
-	cmd = child_cmd(&self->n, &d);
 	cmd.pt_id = pt;
 	IOD_ASSERT_ERR(EINVAL, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 }
@@ -464,12 +425,10 @@ TEST_F(nested_alloc, bad_dev_id)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.dev_id = ABSENT_ID;
 	IOD_ASSERT_ERR(ENOENT, iod_hwpt_alloc_raw(self->t.fd, &cmd));
-	cmd = child_cmd(&self->n, &d);
+	cmd = iod_nested_child_cmd(&self->n, &d);
 	cmd.dev_id = self->n.parent;
 	IOD_ASSERT_ERR(ENOENT, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 }
@@ -480,9 +439,7 @@ TEST_F(nested_alloc, child_fault_id_absent)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.flags = IOMMU_HWPT_FAULT_ID_VALID;
 	cmd.fault_id = ABSENT_ID;
 	IOD_ASSERT_ERR(ENOENT, iod_hwpt_alloc_raw(self->t.fd, &cmd));
@@ -499,9 +456,7 @@ TEST_F(nested_alloc, fault_id_ignored_without_flag)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.fault_id = ABSENT_ID;
 	IOD_ASSERT_ERR(0, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 	ASSERT_NE(0, cmd.out_hwpt_id);
@@ -514,9 +469,7 @@ TEST_F(nested_alloc, child_reserved)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = child_cmd(&self->n, &d);
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	cmd.__reserved = 1;
 	IOD_ASSERT_ERR(EOPNOTSUPP, iod_hwpt_alloc_raw(self->t.fd, &cmd));
 }
@@ -539,15 +492,12 @@ FIXTURE_VARIANT_ADD(nested_reserved2, child) { .child = true };
 
 FIXTURE_SETUP(nested_reserved2)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_reserved2)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_reserved2, refused)
@@ -559,7 +509,7 @@ TEST_F(nested_reserved2, refused)
 	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
 	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
 	if (variant->child) {
-		cmd = child_cmd(&self->n, &d);
+		cmd = iod_nested_child_cmd(&self->n, &d);
 	} else {
 		cmd = (struct iommu_hwpt_alloc){
 			.size = sizeof(cmd),
@@ -611,7 +561,7 @@ TEST_F(nested_alloc, struct_size_tail)
 	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
 	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
 	memset(&big, 0, sizeof(big));
-	big.cmd = child_cmd(&self->n, &d);
+	big.cmd = iod_nested_child_cmd(&self->n, &d);
 	big.tail = 1;
 	IOD_ASSERT_ERR(E2BIG, iod_ioctl_sized(self->t.fd, IOMMU_HWPT_ALLOC,
 					      &big, sizeof(big)));

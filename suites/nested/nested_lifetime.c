@@ -14,7 +14,6 @@
 
 #include "harness/iod_test.h"
 #include "harness/nested.h"
-#include "uapi/hwpt_data.h"
 #include "uapi/iommufd.h"
 
 FIXTURE(nested_lifetime) {
@@ -24,15 +23,12 @@ FIXTURE(nested_lifetime) {
 
 FIXTURE_SETUP(nested_lifetime)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_lifetime)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 /* A child holds its parent: EBUSY until the child is destroyed. */
@@ -156,15 +152,12 @@ FIXTURE_VARIANT_ADD(nested_failed_child, absent_fault_id) {
 
 FIXTURE_SETUP(nested_failed_child)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_failed_child)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_failed_child, parent_released)
@@ -173,16 +166,7 @@ TEST_F(nested_failed_child, parent_released)
 	struct iod_nested_data d;
 	struct iommu_hwpt_alloc cmd;
 
-	IOD_NESTED_PARENT(&self->n, &self->t, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	IOD_ASSERT_ERR(0, iod_nested_child_data(&self->n, &d));
-	cmd = (struct iommu_hwpt_alloc){
-		.size = sizeof(cmd),
-		.dev_id = self->t.dev_id,
-		.pt_id = self->n.parent,
-		.data_type = d.type,
-		.data_len = d.len,
-		.data_uptr = (uintptr_t)&d.u,
-	};
+	IOD_NESTED_CHILD_CMD(&self->n, &self->t, &d, cmd);
 	if (!strcmp(s, "flags")) {
 		cmd.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	} else if (!strcmp(s, "len")) {
@@ -220,15 +204,12 @@ FIXTURE_VARIANT_ADD(nested_close, plain) {
 
 FIXTURE_SETUP(nested_close)
 {
-	memset(&self->n, 0, sizeof(self->n));
-	IOD_TARGET_OPEN(&self->t);
-	IOD_NESTED_NEED();
+	IOD_NESTED_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(nested_close)
 {
-	iod_nested_teardown(&self->n);
-	iod_target_close(&self->t);
+	iod_nested_fixture_teardown(&self->n, &self->t);
 }
 
 TEST_F(nested_close, everything_alive)
