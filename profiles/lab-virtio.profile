@@ -38,6 +38,13 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated here.
 
+# --- nesting (suites/nested)
+# virtio-iommu.c has no domain_alloc_user in 6.12 (and no nesting in any
+# release): iommufd_hwpt_paging_alloc() refuses NEST_PARENT (above).
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # virtio-iommu's page size mask comes from the device; QEMU offers 4 KiB.
 iova.alignment = 4096
 
@@ -120,10 +127,3 @@ vfio.compat.unmap_dirty = EINVAL
 # last one, where the byte from the unmapped page is then always seen.
 lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu: a DMA starting at an IOVA page's last byte (a 4096-byte edu write ends with one) may be translated through the next page's mapping, its byte written below that page's physical page
 lab_defect.e2e.unmapped_write_blocked.edu = QEMU 7.2 virtio-iommu: a DMA starting at the last byte of an unmapped IOVA page is translated through the next page's mapping, not blocked; its byte lands below that page's physical page (the bench's last page)
-
-# --- nesting (suites/nested)
-# virtio-iommu.c has no domain_alloc_user in 6.12 (and no nesting in any
-# release): iommufd_hwpt_paging_alloc() refuses NEST_PARENT (above).
-nested.path = none
-nested.child_data = none
-# nested.parent_readonly_map is not stated: no nest parent can be allocated.

@@ -33,6 +33,13 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated.
 
+# --- nesting (suites/nested)
+# The RISC-V IOMMU driver has no nesting (only a paging allocator, above;
+# second-stage nesting is an RFC).
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # iova.alignment is not stated: not measured on any RISC-V target.
 
 kernel.min = 6.13
@@ -72,10 +79,3 @@ vfio.compat.dirty_pages = ENOTTY
 # VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP is "unmap.flags & ~supported_flags":
 # EINVAL, nothing unmapped.
 vfio.compat.unmap_dirty = EINVAL
-
-# --- nesting (suites/nested)
-# The RISC-V IOMMU driver has no nesting (only a paging allocator, above;
-# second-stage nesting is an RFC).
-nested.path = none
-nested.child_data = none
-# nested.parent_readonly_map is not stated: no nest parent can be allocated.

@@ -57,19 +57,6 @@ int iod_mock_check_map(int fd, uint32_t hwpt_id, uint64_t iova, void *buf,
 	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
-int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
-			 uint32_t iotlb)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MD_CHECK_IOTLB,
-		.id = hwpt_id,
-		.check_iotlb = { .id = iotlb_id, .iotlb = iotlb },
-	};
-
-	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
-}
-
 int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 		       uint64_t length, uint64_t page_size,
 		       const void *bitmap, uint64_t *nr_dirty)
@@ -90,6 +77,19 @@ int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 	if (!rc && nr_dirty)
 		*nr_dirty = cmd.dirty.out_nr_dirty;
 	return rc;
+}
+
+int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_IOTLB,
+		.id = hwpt_id,
+		.check_iotlb = { .id = iotlb_id, .iotlb = value },
+	};
+
+	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
 int iod_mock_present(int fd)

@@ -28,14 +28,6 @@ int iod_mock_dev_replace(int fd, struct iod_mock_dev *md, uint32_t pt_id);
 int iod_mock_check_map(int fd, uint32_t hwpt_id, uint64_t iova, void *buf,
 		       uint64_t len);
 /*
- * IOMMU_TEST_OP_MD_CHECK_IOTLB: does entry iotlb_id (0 to
- * MOCK_NESTED_DOMAIN_IOTLB_ID_MAX) of the mock nested HWPT `hwpt_id` hold
- * `iotlb`? 0, or -EINVAL when it does not (or the id is out of range),
- * -ENOENT when hwpt_id is not a mock nested HWPT.
- */
-int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
-			 uint32_t iotlb);
-/*
  * IOMMU_TEST_OP_DIRTY: mark dirty the mock IOPTEs of every page_size page
  * of [iova, +length) whose bit is set in bitmap. *nr_dirty (may be NULL)
  * gets the number of pages marked.
@@ -43,6 +35,15 @@ int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 		       uint64_t length, uint64_t page_size,
 		       const void *bitmap, uint64_t *nr_dirty);
+
+/*
+ * IOMMU_TEST_OP_MD_CHECK_IOTLB: does entry iotlb_id of the mock nested
+ * domain hwpt_id (a nested HWPT: a paging one is ENOENT) hold `value`?
+ * 0 yes; -EINVAL when it does not or iotlb_id is past
+ * MOCK_NESTED_DOMAIN_IOTLB_ID_MAX.
+ */
+int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value);
 
 /*
  * Does the kernel behind iommufd `fd` have the mock (CONFIG_IOMMUFD_TEST)?
