@@ -41,6 +41,15 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 attach.dirty_to_incapable = EINVAL
 attach.dirty = 0
 
+# --- nesting (suites/nested)
+# 6.12 amd/iommu.c:2683 amd_iommu_domain_alloc_user(): "if ((flags &
+# ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING) || parent || user_data) return
+# ERR_PTR(-EOPNOTSUPP);": no NEST_PARENT, no child. The AMD nested-translation
+# work (see the top of this file) changes this for later kernels.
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # AMD_IOMMU_PGSIZES: every power of two from 4 KiB (except 512 GiB).
 iova.alignment = 4096
 

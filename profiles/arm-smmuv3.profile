@@ -42,6 +42,15 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 # so attach.dirty_to_incapable is not stated.
 attach.dirty = 0
 
+# --- nesting (suites/nested)
+# From 6.13 SMMUv3 nesting goes through a vIOMMU object (IOMMU_VIOMMU_ALLOC,
+# arm-smmu-v3-iommufd.c arm_smmu_viommu_alloc() of the 6.13 release; not in
+# the 6.12 tree read for the other lines): a child's pt_id is the vIOMMU, not
+# the NEST_PARENT HWPT, and its data is IOMMU_HWPT_DATA_ARM_SMMUV3 (the STE).
+nested.path = viommu
+nested.child_data = arm_smmuv3
+# nested.parent_readonly_map is not stated: not read from a 6.13+ tree yet.
+
 # iova.alignment is not stated: the smallest page follows the translation
 # granule (4 KiB, 16 KiB or 64 KiB) of the kernel and SMMU.
 # arm_lpae_restrict_pgsizes() picks the kernel's PAGE_SIZE as granule when

@@ -40,6 +40,14 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated here.
 
+# --- nesting (suites/nested)
+# 6.12 amd/iommu.c:2683 amd_iommu_domain_alloc_user(): "if ((flags &
+# ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING) || parent || user_data) return
+# ERR_PTR(-EOPNOTSUPP);": no NEST_PARENT, no child.
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # AMD v1 page sizes start at 4 KiB (AMD_IOMMU_PGSIZES).
 iova.alignment = 4096
 

@@ -38,6 +38,13 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated here.
 
+# --- nesting (suites/nested)
+# virtio-iommu.c has no domain_alloc_user in 6.12 (and no nesting in any
+# release): iommufd_hwpt_paging_alloc() refuses NEST_PARENT (above).
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # virtio-iommu's page size mask comes from the device; QEMU offers 4 KiB.
 iova.alignment = 4096
 

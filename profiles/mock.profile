@@ -51,6 +51,25 @@ alloc.dirty_nest_parent = 0
 attach.dirty_to_incapable = EINVAL
 attach.dirty = 0
 
+# --- nesting (suites/nested)
+# 6.12 iommufd/hw_pagetable.c:310 iommufd_hwpt_alloc(): a pt_id that is a
+# paging HWPT allocates a nested HWPT on it; the mock's domain_alloc_user
+# takes a parent (selftest.c:352). From 6.13 the mock also has a vIOMMU, but
+# a NEST_PARENT HWPT stays a valid pt_id, so hwpt holds for every release.
+nested.path = hwpt
+# selftest.c:352: "if (user_data->type != IOMMU_HWPT_DATA_SELFTEST || flags)
+# return ERR_PTR(-EOPNOTSUPP);" (struct iommu_hwpt_selftest, one u32 iotlb).
+nested.child_data = selftest
+# selftest.c:378 mock_domain_map_pages() never looks at prot: read-only maps
+# go in under a nest parent as under any mock domain.
+nested.parent_readonly_map = 0
+# 6.12 iommufd_hwpt_alloc() never reads iommu_hwpt_alloc.__reserved2 (added
+# with fault_id in 6.11), which the uAPI documents "Must be 0"
+# (include/uapi/linux/iommufd.h:420); measured on 6.12.117: a non-zero value
+# allocates. Core code: every IOMMU has it.
+known_bug.nested_reserved2.parent.refused = unfixed: iommufd_hwpt_alloc() should refuse a non-zero __reserved2 (EOPNOTSUPP, as it does __reserved); 6.12 ignores it, so the field can never be given a meaning
+known_bug.nested_reserved2.child.refused = unfixed: iommufd_hwpt_alloc() should refuse a non-zero __reserved2 (EOPNOTSUPP, as it does __reserved); 6.12 ignores it, so the field can never be given a meaning
+
 # MOCK_IO_PAGE_SIZE = PAGE_SIZE / 2 = 2 KiB on 4 KiB-page hosts, so the IOAS
 # iova_alignment with a mock domain attached is 2048.
 iova.alignment = 2048

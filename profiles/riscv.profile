@@ -33,6 +33,13 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 
 # attach.* not stated: no dirty HWPT can be allocated.
 
+# --- nesting (suites/nested)
+# The RISC-V IOMMU driver has no nesting (only a paging allocator, above;
+# second-stage nesting is an RFC).
+nested.path = none
+nested.child_data = none
+# nested.parent_readonly_map is not stated: no nest parent can be allocated.
+
 # iova.alignment is not stated: not measured on any RISC-V target.
 
 kernel.min = 6.13

@@ -194,6 +194,27 @@ const struct iod_key iod_schema[] = {
 		.help = "attach a dirty-tracking HWPT to the capable device",
 	},
 	{
+		.key = "nested.path",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "hwpt" }, { .name = "viommu" },
+				     { .name = "none" }),
+		.help = "how a nested (stage-1) HWPT is allocated: hwpt (HWPT_ALLOC with pt_id a NEST_PARENT HWPT, 6.7+), viommu (pt_id a vIOMMU object, IOMMU_VIOMMU_ALLOC, 6.13+) or none (the IOMMU or kernel has no nesting)",
+	},
+	{
+		.key = "nested.child_data",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "selftest" },
+				     { .name = "vtd_s1" },
+				     { .name = "arm_smmuv3" },
+				     { .name = "none" }),
+		.help = "the data type of a nested HWPT's allocation: selftest (the mock's IOMMU_HWPT_DATA_SELFTEST, struct iommu_hwpt_selftest), vtd_s1 (IOMMU_HWPT_DATA_VTD_S1, a VT-d first-stage table), arm_smmuv3 (IOMMU_HWPT_DATA_ARM_SMMUV3, 6.13+) or none",
+	},
+	{
+		.key = "nested.parent_readonly_map",
+		.type = IOD_KT_ERRNO,
+		.help = "IOAS_MAP of a read-only (not WRITEABLE) range into an IOAS that holds a NEST_PARENT HWPT, and the NEST_PARENT allocation on an IOAS that holds one",
+	},
+	{
 		.key = "iova.alignment",
 		.type = IOD_KT_UINT,
 		.check = check_pow2,

@@ -14,12 +14,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <linux/vfio.h>
 
 #include "harness/iod_test.h"
 #include "model/harvest_range.h"
 #include "uapi/iommufd.h"
+#include "harness/nested.h"
 #include "harness/regress.h"
 #include "util.h"
 
@@ -113,116 +113,6 @@ IOD_REGRESSION_TEST_F_OF(vtd_caps, 57f55048e564, no_dirty_without_smpwc)
 				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL));
 }
 
-/*
- * A VT-d first-stage (IA-32e 4-level) page table that maps a range 1:1,
- * built in memory mapped into the parent IOAS: its addresses are parent
- * IOVAs. A and D are preset on every entry so the IOMMU never writes the
- * table (which would dirty it in the parent).
- */
-#define S1_P	(1ull << 0)
-#define S1_RW	(1ull << 1)
-#define S1_US	(1ull << 2)
-#define S1_A	(1ull << 5)
-#define S1_D	(1ull << 6)
-#define S1_ADDR	0x000ffffffffff000ull
-#define S1_PAGES 64
-/* Table and leaf page of the first-stage format (architectural, VT-d 3.x). */
-#define S1_PAGE	4096ull
-
-struct s1pt {
-	uint64_t *mem;		/* S1_PAGES pages of tables */
-	uint64_t gpa;		/* where mem is mapped in the parent IOAS */
-	unsigned int used;	/* page 0 is the root */
-};
-
-static int s1_map_page(struct s1pt *pt, uint64_t va)
-{
-	uint64_t *tbl = pt->mem;
-	int lvl;
-
-	for (lvl = 3; lvl > 0; lvl--) {
-		unsigned int idx = (va >> (12 + 9 * lvl)) & 511;
-
-		if (!(tbl[idx] & S1_P)) {
-			if (pt->used == S1_PAGES)
-				return -ENOSPC;
-			tbl[idx] = (pt->gpa + pt->used * S1_PAGE) | S1_P |
-				   S1_RW | S1_US | S1_A;
-			pt->used++;
-		}
-		tbl = pt->mem + ((tbl[idx] & S1_ADDR) - pt->gpa) / 8;
-	}
-	tbl[(va >> 12) & 511] = (va & S1_ADDR) | S1_P | S1_RW | S1_US | S1_A |
-				S1_D;
-	return 0;
-}
-
-/* Build the table for [iova, +len) and map it at a free parent IOVA. */
-static int s1_build(struct iod_dirty *d, struct s1pt *pt, char *why,
-		    size_t wl)
-{
-	uint64_t va;
-	int rc;
-
-	pt->mem = mmap(NULL, S1_PAGES * S1_PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (pt->mem == MAP_FAILED) {
-		pt->mem = NULL;
-		return -ENOMEM;
-	}
-	rc = iod_ioas_pick_iova(d->t.fd, d->t.ioas_id, S1_PAGES * S1_PAGE,
-				iod_bench_iova_floor(d, 0), iod_bench_align(d),
-				&pt->gpa);
-	if (!rc)
-		rc = iod_ioas_map_fixed(d->t.fd, d->t.ioas_id, pt->mem,
-					S1_PAGES * S1_PAGE, pt->gpa);
-	if (rc) {
-		snprintf(why, wl, "mapping the stage-1 table: %s",
-			 iod_errno_name(-rc));
-		return rc;
-	}
-	pt->used = 1;
-	for (va = d->iova; va < d->iova + d->len; va += S1_PAGE) {
-		rc = s1_map_page(pt, va);
-		if (rc) {
-			snprintf(why, wl, "stage-1 table too small for %llu bytes",
-				 (unsigned long long)d->len);
-			return rc;
-		}
-	}
-	return 0;
-}
-
-static void s1_free(struct s1pt *pt)
-{
-	if (pt->mem)
-		munmap(pt->mem, S1_PAGES * S1_PAGE);
-	pt->mem = NULL;
-}
-
-static int vtd_nested_alloc(struct iod_dirty *d, uint32_t parent,
-			    const struct s1pt *pt, uint32_t *nested)
-{
-	struct iommu_hwpt_vtd_s1 s1 = {
-		.flags = 0,
-		.pgtbl_addr = pt->gpa,
-		.addr_width = 48,
-	};
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.dev_id = d->t.dev_id,
-		.pt_id = parent,
-		.data_type = IOMMU_HWPT_DATA_VTD_S1,
-		.data_len = sizeof(s1),
-		.data_uptr = (uintptr_t)&s1,
-	};
-	int rc = iod_hwpt_alloc_raw(d->t.fd, &cmd);
-
-	if (!rc)
-		*nested = cmd.out_hwpt_id;
-	return rc;
-}
-
 /* SKIP reason unless nested dirty tracking can be built here; else 0. */
 static int vtd_nesting_ready(struct iod_dirty *d, char *why, size_t wl)
 {
@@ -238,7 +128,8 @@ static int vtd_nesting_ready(struct iod_dirty *d, char *why, size_t wl)
 			 iod_errno_name(want));
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	/* The child's data is the profile's nested.child_data. */
+	return iod_nested_supported(why, wl);
 }
 
 IOD_REGRESSION(f1e1610950ea,
@@ -259,7 +150,7 @@ IOD_REGRESSION(1f0198fce683,
  */
 FIXTURE(vtd_nested) {
 	struct iod_dirty d;
-	struct s1pt pt;
+	struct iod_nested n;
 };
 
 FIXTURE_VARIANT(vtd_nested) {
@@ -278,14 +169,14 @@ FIXTURE_SETUP(vtd_nested)
 		.buf_len = 1 * M,
 	};
 
-	memset(&self->pt, 0, sizeof(self->pt));
+	memset(&self->n, 0, sizeof(self->n));
 	IOD_DIRTY_SETUP(&self->d, &o);
 }
 
 FIXTURE_TEARDOWN(vtd_nested)
 {
+	iod_nested_teardown(&self->n);
 	iod_dirty_teardown(&self->d);
-	s1_free(&self->pt);
 }
 
 IOD_REGRESSION_TEST_F(vtd_nested, nested_device_writes_reported)
@@ -300,11 +191,10 @@ IOD_REGRESSION_TEST_F(vtd_nested, nested_device_writes_reported)
 	if (rc == -EOPNOTSUPP)
 		IOD_REGRESSION_SKIP("%s", why);
 	ASSERT_EQ(0, rc) TH_LOG("%s", why);
-	ASSERT_EQ(0, iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
-				    IOMMU_HWPT_ALLOC_NEST_PARENT |
-				    IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &parent));
-	ASSERT_EQ(0, s1_build(d, &self->pt, why, sizeof(why))) TH_LOG("%s", why);
-	ASSERT_EQ(0, vtd_nested_alloc(d, parent, &self->pt, &nested));
+	ASSERT_EQ(0, iod_nested_bench(&self->n, d,
+				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &nested,
+				      why, sizeof(why))) TH_LOG("%s", why);
+	parent = self->n.parent;
 	if (variant->enable_first)
 		ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, parent, true));
 	ASSERT_EQ(0, iod_target_attach(&d->t, nested));
@@ -365,7 +255,7 @@ static int pasid_detach(struct iod_target *t, uint32_t pasid)
 
 FIXTURE(vtd_pasid) {
 	struct iod_dirty d;
-	struct s1pt pt;
+	struct iod_nested n;
 };
 
 FIXTURE_SETUP(vtd_pasid)
@@ -374,14 +264,14 @@ FIXTURE_SETUP(vtd_pasid)
 		.buf_len = 1 * M,
 	};
 
-	memset(&self->pt, 0, sizeof(self->pt));
+	memset(&self->n, 0, sizeof(self->n));
 	IOD_DIRTY_SETUP(&self->d, &o);
 }
 
 FIXTURE_TEARDOWN(vtd_pasid)
 {
+	iod_nested_teardown(&self->n);
 	iod_dirty_teardown(&self->d);
-	s1_free(&self->pt);
 }
 
 IOD_REGRESSION_TEST_F_OF(vtd_pasid, pending, block_pasid_nested_dirty)
@@ -412,11 +302,10 @@ IOD_REGRESSION_TEST_F_OF(vtd_pasid, pending, block_pasid_nested_dirty)
 				    iod_errno_name(-rc));
 	ASSERT_EQ(0, pasid_detach(&d->t, 1));
 
-	ASSERT_EQ(0, iod_hwpt_alloc(d->t.fd, d->t.dev_id, d->t.ioas_id,
-				    IOMMU_HWPT_ALLOC_NEST_PARENT |
-				    IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &parent));
-	ASSERT_EQ(0, s1_build(d, &self->pt, why, sizeof(why))) TH_LOG("%s", why);
-	ASSERT_EQ(0, vtd_nested_alloc(d, parent, &self->pt, &nested));
+	ASSERT_EQ(0, iod_nested_bench(&self->n, d,
+				      IOMMU_HWPT_ALLOC_DIRTY_TRACKING, &nested,
+				      why, sizeof(why))) TH_LOG("%s", why);
+	parent = self->n.parent;
 	ASSERT_EQ(0, iod_set_dirty_tracking(d->t.fd, parent, true));
 	rc = pasid_attach(&d->t, 1, nested);
 	if (!rc)

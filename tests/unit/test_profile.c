@@ -992,6 +992,39 @@ TEST_F(prof, enum_is)
 	EXPECT_FALSE(iod_profile_enum_is(NULL, "dirty.hole", "stops"));
 }
 
+/*
+ * The nesting keys: the path and child data are enumerated (a ranged path
+ * resolves per release), the read-only map rule is an outcome.
+ */
+TEST_F(prof, nested_keys)
+{
+	static const char extra[] =
+		"nested.path@6.7-6.12 = hwpt\n"
+		"nested.path@6.13- = viommu\n"
+		"nested.child_data = vtd_s1\n"
+		"nested.parent_readonly_map = EINVAL\n";
+
+	ASSERT_EQ(0, load_min_for(self, "nest", extra, "6.12.117"))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.path", "hwpt"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.child_data",
+					"vtd_s1"));
+	EXPECT_EQ(EINVAL, iod_profile_errno(self->p,
+					    "nested.parent_readonly_map"));
+	ASSERT_EQ(0, reload_for(self, "6.13.1")) TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.path", "viommu"));
+	/* Values outside the schema are refused. */
+	EXPECT_NE(0, load_min(self, "nest", "nested.path = stage2\n"));
+	EXPECT_NE(NULL, strstr(self->err, "nested.path"))
+		TH_LOG("%s", self->err);
+	EXPECT_NE(0, load_min(self, "nest", "nested.child_data = arm\n"));
+	/* Unset: silent. */
+	ASSERT_EQ(0, load_min(self, "nest", "")) TH_LOG("%s", self->err);
+	EXPECT_EQ(NULL, iod_profile_enum(self->p, "nested.path"));
+	EXPECT_EQ(-1, iod_profile_errno(self->p,
+					"nested.parent_readonly_map"));
+}
+
 /* Each value of an outcome rule stands for the errno the schema gives it. */
 TEST_F(prof, enum_errno)
 {
