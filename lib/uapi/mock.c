@@ -79,6 +79,19 @@ int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 	return rc;
 }
 
+int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_IOTLB,
+		.id = hwpt_id,
+		.check_iotlb = { .id = iotlb_id, .iotlb = value },
+	};
+
+	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 int iod_mock_present(int fd)
 {
 	/* An op no kernel defines: the mock answers EOPNOTSUPP. */

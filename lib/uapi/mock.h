@@ -37,6 +37,15 @@ int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 		       const void *bitmap, uint64_t *nr_dirty);
 
 /*
+ * IOMMU_TEST_OP_MD_CHECK_IOTLB: does entry iotlb_id of the mock nested
+ * domain hwpt_id (a nested HWPT: a paging one is ENOENT) hold `value`?
+ * 0 yes; -EINVAL when it does not or iotlb_id is past
+ * MOCK_NESTED_DOMAIN_IOTLB_ID_MAX.
+ */
+int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
+			 uint32_t value);
+
+/*
  * Does the kernel behind iommufd `fd` have the mock (CONFIG_IOMMUFD_TEST)?
  * 1 yes, 0 no (IOMMU_TEST_CMD is not an ioctl there: ENOTTY), or -errno
  * when the question itself failed.
