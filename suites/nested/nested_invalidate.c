@@ -12,7 +12,7 @@
  *
  * On the iommufd mock's nested domain (a child of a NEST_PARENT HWPT): the
  * driver's rules for data_type and the selftest entry (flags, iotlb_id,
- * entry_len as the array's stride), entry_num written back as the number
+ * entry_len), entry_num written back as the number
  * of entries handled (the error index on a partial failure), and the
  * child's mock IOTLB after every call (IOMMU_TEST_OP_MD_CHECK_IOTLB):
  * the entries handled are cleared, nothing else is.
@@ -33,7 +33,6 @@
 /* The core's entry_num cap (6.12.117 hw_pagetable.c). */
 #define ENTRY_NUM_MAX (1u << 19)
 
-typedef struct iommu_hwpt_invalidate_selftest inv_entry;
 
 /* The target, a nest parent and a mock nested HWPT (child) on it. */
 struct nest {
@@ -112,13 +111,24 @@ static int nest_alloc(struct nest *n)
 	ASSERT_EQ(0, __nrc) TH_LOG("%s", (n)->why); \
 } while (0)
 
-/* Invalidate with n selftest entries; *done gets entry_num written back. */
-static int inv(int fd, uint32_t id, const inv_entry *e, uint32_t n,
-	       uint32_t *done)
+/*
+ * Invalidate n selftest entries of entry_len bytes each at data; *done
+ * gets entry_num as written back.
+ */
+static int inv_len(int fd, uint32_t id, const void *data, uint32_t entry_len,
+		   uint32_t n, uint32_t *done)
 {
 	*done = n;
 	return iod_hwpt_invalidate(fd, id, IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				   e, sizeof(*e), done);
+				   data, entry_len, done);
+}
+
+/* The same with entries of their own size. */
+static int inv(int fd, uint32_t id,
+	       const struct iommu_hwpt_invalidate_selftest *e, uint32_t n,
+	       uint32_t *done)
+{
+	return inv_len(fd, id, e, sizeof(*e), n, done);
 }
 
 /*
@@ -214,7 +224,7 @@ FIXTURE_TEARDOWN(nested_invalidate_args)
  */
 TEST_F(nested_invalidate_args, reserved_nonzero)
 {
-	inv_entry e = { .iotlb_id = 1 };
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 1 };
 	struct iommu_hwpt_invalidate cmd = {
 		.size = sizeof(cmd),
 		.hwpt_id = self->id,
@@ -233,25 +243,21 @@ TEST_F(nested_invalidate_args, reserved_nonzero)
 /* entry_num with no data (data_uptr 0): EINVAL, entry_num 0. */
 TEST_F(nested_invalidate_args, entries_without_data)
 {
-	uint32_t done = 1;
+	uint32_t done;
 
 	ASSERT_INV(EINVAL, 0,
-		   iod_hwpt_invalidate(self->n.t.fd, self->id,
-				       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				       NULL, sizeof(inv_entry), &done), done);
+		   inv(self->n.t.fd, self->id, NULL, 1, &done), done);
 	ASSERT_IOTLB(&self->n, 0);
 }
 
 /* entry_num with entry_len 0: EINVAL, entry_num 0. */
 TEST_F(nested_invalidate_args, entry_len_zero)
 {
-	inv_entry e = { .iotlb_id = 2 };
-	uint32_t done = 1;
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 2 };
+	uint32_t done;
 
 	ASSERT_INV(EINVAL, 0,
-		   iod_hwpt_invalidate(self->n.t.fd, self->id,
-				       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				       &e, 0, &done), done);
+		   inv_len(self->n.t.fd, self->id, &e, 0, 1, &done), done);
 	ASSERT_IOTLB(&self->n, 0);
 }
 
@@ -262,28 +268,27 @@ TEST_F(nested_invalidate_args, entry_len_zero)
  */
 TEST_F(nested_invalidate_args, zero_entries)
 {
-	inv_entry e = { .iotlb_id = 0 };
-	uint32_t done = 0;
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 0 };
+	uint32_t done;
 
 	ASSERT_INV(self->pass, 0,
-		   iod_hwpt_invalidate(self->n.t.fd, self->id,
-				       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				       NULL, 0, &done), done);
+		   inv_len(self->n.t.fd, self->id, NULL, 0, 0, &done), done);
 	ASSERT_INV(self->pass, 0, inv(self->n.t.fd, self->id, &e, 0, &done),
 		   done);
 	ASSERT_IOTLB(&self->n, 0);
 }
 
 /*
- * entry_len one byte above the page size (the entry's zero tail is valid
- * for the driver): EINVAL and entry_num 0 where the profile says the core
- * caps the entries, else the entry reaches the id.
+ * entry_len one byte above the page size: EINVAL and entry_num 0 where the
+ * profile says the core caps the entries; else the entry reaches the id,
+ * and the mock refuses an entry longer than its struct (EINVAL, see
+ * nested_invalidate.entry_len_long).
  */
 TEST_F(nested_invalidate_args, entry_len_over_page)
 {
 	size_t len = iod_host_page() + 1;
-	inv_entry e = { .iotlb_id = 3 };
-	uint32_t done = 1;
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 3 };
+	uint32_t done;
 	uint8_t *buf;
 	int want, rc;
 
@@ -292,15 +297,13 @@ TEST_F(nested_invalidate_args, entry_len_over_page)
 	buf = calloc(1, len);
 	ASSERT_NE(NULL, buf);
 	iod_inv_array_fill(buf, &e, sizeof(e), 1, len);
-	rc = iod_hwpt_invalidate(self->n.t.fd, self->id,
-				 IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, buf, len,
-				 &done);
+	rc = inv_len(self->n.t.fd, self->id, buf, len, 1, &done);
 	free(buf);
-	if (want)
-		ASSERT_INV(want, 0, rc, done);
-	else
-		ASSERT_INV(self->pass, self->pass ? 0 : 1, rc, done);
-	ASSERT_IOTLB(&self->n, want ? 0 : 1u << 3);
+	/* Past the core: the lookup's ENOENT, or the mock's EINVAL. */
+	if (!want)
+		want = self->pass ? self->pass : EINVAL;
+	ASSERT_INV(want, 0, rc, done);
+	ASSERT_IOTLB(&self->n, 0);
 }
 
 /*
@@ -311,7 +314,7 @@ TEST_F(nested_invalidate_args, entry_len_over_page)
 TEST_F(nested_invalidate_args, entry_num_over_cap)
 {
 	size_t n = ENTRY_NUM_MAX + 1, i;
-	inv_entry *e;
+	struct iommu_hwpt_invalidate_selftest *e;
 	uint32_t done;
 	int want, rc;
 
@@ -349,7 +352,9 @@ TEST_F(nested_invalidate_args, struct_size)
 	} big;
 	uint32_t min = offsetof(struct iommu_hwpt_invalidate, __reserved) +
 		       sizeof(uint32_t);
-	inv_entry e[2] = { { .iotlb_id = 1 }, { .iotlb_id = 2 } };
+	struct iommu_hwpt_invalidate_selftest e[2] = {
+		{ .iotlb_id = 1 }, { .iotlb_id = 2 },
+	};
 	struct iommu_hwpt_invalidate cmd = {
 		.hwpt_id = self->id,
 		.data_uptr = (uintptr_t)e,
@@ -419,7 +424,7 @@ TEST_F(nested_invalidate, not_nested)
 		{ "the IOAS", self->n.t.ioas_id },
 		{ "the device", self->n.t.dev_id },
 	};
-	inv_entry e = { .iotlb_id = 0 };
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 0 };
 	unsigned int nr = 2, i;
 	uint32_t done, plain;
 	int want;
@@ -466,9 +471,9 @@ TEST_F(nested_invalidate, check_iotlb_op)
 		       iod_mock_check_iotlb(self->n.t.fd, self->n.child,
 					    MOCK_NESTED_DOMAIN_IOTLB_NUM,
 					    IOMMU_TEST_IOTLB_DEFAULT));
-	IOD_ASSERT_ERR(ENOENT, iod_mock_check_iotlb(self->n.t.fd, self->n.parent,
-						    0,
-						    IOMMU_TEST_IOTLB_DEFAULT));
+	IOD_ASSERT_ERR(ENOENT,
+		       iod_mock_check_iotlb(self->n.t.fd, self->n.parent, 0,
+					    IOMMU_TEST_IOTLB_DEFAULT));
 	IOD_ASSERT_ERR(ENOENT, iod_mock_check_iotlb(self->n.t.fd,
 						    self->n.t.ioas_id, 0,
 						    IOMMU_TEST_IOTLB_DEFAULT));
@@ -485,7 +490,7 @@ TEST_F(nested_invalidate, data_type_wrong)
 		IOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID,
 		IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 	};
-	inv_entry e = { .iotlb_id = 0 };
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 0 };
 	uint32_t done;
 	size_t i;
 
@@ -513,7 +518,9 @@ TEST_F(nested_invalidate, each_iotlb_id)
 
 	NEED_CHILD(self);
 	for (i = 0; i < MOCK_NESTED_DOMAIN_IOTLB_NUM; i++) {
-		inv_entry e = { .iotlb_id = MOCK_NESTED_DOMAIN_IOTLB_ID_MAX - i };
+		struct iommu_hwpt_invalidate_selftest e = {
+			.iotlb_id = MOCK_NESTED_DOMAIN_IOTLB_ID_MAX - i,
+		};
 
 		ASSERT_INV(0, 1, inv(self->n.t.fd, self->n.child, &e, 1, &done),
 			   done);
@@ -525,8 +532,9 @@ TEST_F(nested_invalidate, each_iotlb_id)
 /* Several entries in one call: every one handled, entry_num as given. */
 TEST_F(nested_invalidate, all_entries_handled)
 {
-	inv_entry e[] = { { .iotlb_id = 2 }, { .iotlb_id = 0 },
-			  { .iotlb_id = 2 } };
+	struct iommu_hwpt_invalidate_selftest e[] = {
+		{ .iotlb_id = 2 }, { .iotlb_id = 0 }, { .iotlb_id = 2 },
+	};
 	uint32_t done;
 
 	NEED_CHILD(self);
@@ -537,8 +545,10 @@ TEST_F(nested_invalidate, all_entries_handled)
 /* IOMMU_TEST_INVALIDATE_FLAG_ALL invalidates every entry. */
 TEST_F(nested_invalidate, flag_all)
 {
-	inv_entry e = { .flags = IOMMU_TEST_INVALIDATE_FLAG_ALL,
-			.iotlb_id = 1 };
+	struct iommu_hwpt_invalidate_selftest e = {
+		.flags = IOMMU_TEST_INVALIDATE_FLAG_ALL,
+		.iotlb_id = 1,
+	};
 	uint32_t done;
 
 	NEED_CHILD(self);
@@ -552,8 +562,10 @@ TEST_F(nested_invalidate, flag_all)
  */
 TEST_F(nested_invalidate, flag_all_ignores_id)
 {
-	inv_entry e = { .flags = IOMMU_TEST_INVALIDATE_FLAG_ALL,
-			.iotlb_id = MOCK_NESTED_DOMAIN_IOTLB_NUM };
+	struct iommu_hwpt_invalidate_selftest e = {
+		.flags = IOMMU_TEST_INVALIDATE_FLAG_ALL,
+		.iotlb_id = MOCK_NESTED_DOMAIN_IOTLB_NUM,
+	};
 	uint32_t done;
 	int rc;
 
@@ -573,7 +585,9 @@ TEST_F(nested_invalidate, bad_flags)
 
 	NEED_CHILD(self);
 	for (bit = 1; bit < 32; bit++) {
-		inv_entry e = { .flags = 1u << bit, .iotlb_id = 0 };
+		struct iommu_hwpt_invalidate_selftest e = {
+			.flags = 1u << bit,
+		};
 		int rc = inv(self->n.t.fd, self->n.child, &e, 1, &done);
 
 		if (rc != -EOPNOTSUPP)
@@ -593,7 +607,9 @@ TEST_F(nested_invalidate, bad_iotlb_id)
 
 	NEED_CHILD(self);
 	for (i = 0; i < ARRAY_SIZE(ids); i++) {
-		inv_entry e = { .iotlb_id = ids[i] };
+		struct iommu_hwpt_invalidate_selftest e = {
+			.iotlb_id = ids[i],
+		};
 
 		ASSERT_INV(EINVAL, 0, inv(self->n.t.fd, self->n.child, &e, 1,
 					  &done), done);
@@ -604,52 +620,43 @@ TEST_F(nested_invalidate, bad_iotlb_id)
 /* entry_len below the entry's last field (iotlb_id): EINVAL. */
 TEST_F(nested_invalidate, entry_len_short)
 {
-	static const uint32_t lens[] = { 1, 4, sizeof(inv_entry) - 1 };
-	inv_entry e[2] = { { .iotlb_id = 0 }, { .iotlb_id = 0 } };
+	static const uint32_t lens[] = {
+		1, 4, sizeof(struct iommu_hwpt_invalidate_selftest) - 1,
+	};
+	struct iommu_hwpt_invalidate_selftest e[2] = { 0 };
 	uint32_t done;
 	size_t i;
 
 	NEED_CHILD(self);
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		done = 1;
 		ASSERT_INV(EINVAL, 0,
-			   iod_hwpt_invalidate(self->n.t.fd, self->n.child,
-					       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-					       e, lens[i], &done), done);
+			   inv_len(self->n.t.fd, self->n.child, e, lens[i], 1,
+				   &done), done);
 	}
 	ASSERT_IOTLB(&self->n, 0);
 }
 
 /*
- * entry_len above the entry is the array's stride: entries with zero
- * tails are handled at that stride; a non-zero byte in an entry's tail is
- * E2BIG at that entry, the ones before it handled.
+ * entry_len above the entry, even with zero tails: EINVAL at the first
+ * entry, nothing handled. include/linux/iommu.h
+ * __iommu_copy_struct_from_user() (6.12.117) refuses "data_len <
+ * src_data->len" before copy_struct_from_user() could accept a zero tail.
  */
-TEST_F(nested_invalidate, entry_len_stride)
+TEST_F(nested_invalidate, entry_len_long)
 {
-	const size_t len = 2 * sizeof(inv_entry);
-	inv_entry e[3] = { { .iotlb_id = 1 }, { .iotlb_id = 2 },
-			   { .iotlb_id = 3 } };
-	uint8_t buf[3 * 2 * sizeof(inv_entry)];
-	uint32_t done = 2;
+	const size_t len = 2 * sizeof(struct iommu_hwpt_invalidate_selftest);
+	struct iommu_hwpt_invalidate_selftest e[3] = {
+		{ .iotlb_id = 1 }, { .iotlb_id = 2 }, { .iotlb_id = 3 },
+	};
+	uint8_t buf[3 * 2 * sizeof(struct iommu_hwpt_invalidate_selftest)];
+	uint32_t done;
 
 	NEED_CHILD(self);
 	iod_inv_array_fill(buf, e, sizeof(e[0]), 3, len);
-	ASSERT_INV(0, 2,
-		   iod_hwpt_invalidate(self->n.t.fd, self->n.child,
-				       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				       buf, len, &done), done);
-	ASSERT_IOTLB(&self->n, 1u << 1 | 1u << 2);
-	/* The third entry's tail is not zero. */
-	buf[2 * len + sizeof(inv_entry)] = 1;
-	e[0].iotlb_id = 0;
-	iod_inv_array_fill(buf, e, sizeof(e[0]), 1, len);
-	done = 3;
-	ASSERT_INV(E2BIG, 2,
-		   iod_hwpt_invalidate(self->n.t.fd, self->n.child,
-				       IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
-				       buf, len, &done), done);
-	ASSERT_IOTLB(&self->n, 1u << 0 | 1u << 1 | 1u << 2);
+	ASSERT_INV(EINVAL, 0,
+		   inv_len(self->n.t.fd, self->n.child, buf, len, 3, &done),
+		   done);
+	ASSERT_IOTLB(&self->n, 0);
 }
 
 /*
@@ -659,7 +666,7 @@ TEST_F(nested_invalidate, entry_len_stride)
  */
 TEST_F(nested_invalidate, error_index_bad_flags)
 {
-	inv_entry e[] = {
+	struct iommu_hwpt_invalidate_selftest e[] = {
 		{ .iotlb_id = 0 },
 		{ .iotlb_id = 3 },
 		{ .flags = 1u << 1, .iotlb_id = 1 },
@@ -675,7 +682,7 @@ TEST_F(nested_invalidate, error_index_bad_flags)
 
 TEST_F(nested_invalidate, error_index_bad_id)
 {
-	inv_entry e[] = {
+	struct iommu_hwpt_invalidate_selftest e[] = {
 		{ .iotlb_id = 1 },
 		{ .iotlb_id = MOCK_NESTED_DOMAIN_IOTLB_ID_MAX + 1 },
 		{ .iotlb_id = 2 },
@@ -696,20 +703,22 @@ TEST_F(nested_invalidate, error_index_bad_id)
 TEST_F(nested_invalidate, error_index_unreadable)
 {
 	size_t pg = iod_host_page();
-	inv_entry e[2] = { { .iotlb_id = 3 }, { .iotlb_id = 0 } };
+	struct iommu_hwpt_invalidate_selftest e[2] = {
+		{ .iotlb_id = 3 }, { .iotlb_id = 0 },
+	};
 	uint32_t done;
 	uint8_t *map;
-	inv_entry *at;
+	struct iommu_hwpt_invalidate_selftest *at;
 
 	NEED_CHILD(self);
 	map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, map);
 	ASSERT_EQ(0, mprotect(map + pg, pg, PROT_NONE));
-	at = (inv_entry *)(map + pg) - 2;
+	at = (struct iommu_hwpt_invalidate_selftest *)(map + pg) - 2;
 	memcpy(at, e, sizeof(e));
 	ASSERT_INV(EFAULT, 0, inv(self->n.t.fd, self->n.child,
-				  (inv_entry *)(map + pg), 2, &done), done);
+				  (void *)(map + pg), 2, &done), done);
 	ASSERT_IOTLB(&self->n, 0);
 	ASSERT_INV(EFAULT, 2, inv(self->n.t.fd, self->n.child, at, 4, &done),
 		   done);
@@ -723,7 +732,7 @@ TEST_F(nested_invalidate, error_index_unreadable)
  */
 TEST_F(nested_invalidate, attached_child)
 {
-	inv_entry e = { .iotlb_id = 2 };
+	struct iommu_hwpt_invalidate_selftest e = { .iotlb_id = 2 };
 	uint32_t done;
 
 	NEED_CHILD(self);
