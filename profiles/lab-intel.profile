@@ -96,7 +96,9 @@ vfio.compat.unmap_dirty = EINVAL
 # -ENOIOCTLCMD;" (ENOTTY). 6.8-6.12: hw_pagetable.c iommufd_hwpt_invalidate()
 # looks the id up with iommufd_get_hwpt_nested() (iommufd_private.h:
 # iommufd_get_object(..., IOMMUFD_OBJ_HWPT_NESTED)), so an object of another
-# type is ENOENT (6.12.117 hw_pagetable.c:442). From 6.13 the lookup is
+# type is ENOENT (6.12.117 hw_pagetable.c:442); measured in the lab (intel
+# flavour, 6.12.117) for the IOAS, the device and a paging HWPT (this
+# IOMMU has no nest parent: ECAP.NEST = 0). From 6.13 the lookup is
 # IOMMUFD_OBJ_ANY and an object that is neither IOMMUFD_OBJ_HWPT_NESTED nor
 # IOMMUFD_OBJ_VIOMMU gets "rc = -EINVAL; goto out_put_pt;" (mainline
 # hw_pagetable.c iommufd_hwpt_invalidate(), torvalds/linux 11534b4de2a1).
@@ -108,6 +110,7 @@ nested.invalidate_non_nested@6.13- = einval
 # before the lookup ("Bound entry_num and entry_len so a single call cannot
 # pin the CPU"). Mainline (torvalds/linux 11534b4de2a1) and 6.14.9 check
 # only "!cmd->data_uptr || !cmd->entry_len": no cap. Which 6.12.y brought
-# the cap is not known; 6.12.117 is the release it was read from.
+# the cap is not known; 6.12.117 is the release it was read from (and
+# measured on in the intel flavour: EINVAL for an absent id).
 nested.invalidate_entry_caps@6.12.117-6.12 = rejected
 nested.invalidate_entry_caps = unbounded
