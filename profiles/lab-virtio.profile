@@ -127,3 +127,28 @@ vfio.compat.unmap_dirty = EINVAL
 # last one, where the byte from the unmapped page is then always seen.
 lab_defect.e2e.whole_pages_land.edu = QEMU 7.2 virtio-iommu: a DMA starting at an IOVA page's last byte (a 4096-byte edu write ends with one) may be translated through the next page's mapping, its byte written below that page's physical page
 lab_defect.e2e.unmapped_write_blocked.edu = QEMU 7.2 virtio-iommu: a DMA starting at the last byte of an unmapped IOVA page is translated through the next page's mapping, not blocked; its byte lands below that page's physical page (the bench's last page)
+
+# --- nested HWPT invalidation (suites/nested/nested_invalidate.c)
+# IOMMU_HWPT_INVALIDATE on an id that is not a nested HWPT (an IOAS, a
+# device, a paging or nest-parent HWPT): a core rule, the same for every
+# IOMMU. 6.7 has no such ioctl: IOMMU_HWPT_INVALIDATE (0x8d) arrived in 6.8
+# ("iommufd: Add IOMMU_HWPT_INVALIDATE"), and main.c iommufd_fops_ioctl()
+# answers a number without its op "if (op->ioctl_num != cmd) return
+# -ENOIOCTLCMD;" (ENOTTY). 6.8-6.12: hw_pagetable.c iommufd_hwpt_invalidate()
+# looks the id up with iommufd_get_hwpt_nested() (iommufd_private.h:
+# iommufd_get_object(..., IOMMUFD_OBJ_HWPT_NESTED)), so an object of another
+# type is ENOENT (6.12.117 hw_pagetable.c:442). From 6.13 the lookup is
+# IOMMUFD_OBJ_ANY and an object that is neither IOMMUFD_OBJ_HWPT_NESTED nor
+# IOMMUFD_OBJ_VIOMMU gets "rc = -EINVAL; goto out_put_pt;" (mainline
+# hw_pagetable.c iommufd_hwpt_invalidate(), torvalds/linux 11534b4de2a1).
+nested.invalidate_non_nested@6.7 = absent
+nested.invalidate_non_nested@6.8-6.12 = enoent
+nested.invalidate_non_nested@6.13- = einval
+# 6.12.117 hw_pagetable.c:411 and 435-440 refuse entry_len > PAGE_SIZE and
+# entry_num > IOMMU_HWPT_INVALIDATE_ENTRY_NUM_MAX (1U << 19) with EINVAL
+# before the lookup ("Bound entry_num and entry_len so a single call cannot
+# pin the CPU"). Mainline (torvalds/linux 11534b4de2a1) and 6.14.9 check
+# only "!cmd->data_uptr || !cmd->entry_len": no cap. Which 6.12.y brought
+# the cap is not known; 6.12.117 is the release it was read from.
+nested.invalidate_entry_caps@6.12.117-6.12 = rejected
+nested.invalidate_entry_caps = unbounded

@@ -269,6 +269,23 @@ const struct iod_key iod_schema[] = {
 		.help = "GET_DIRTY_BITMAP into data the kernel cannot write (read-only, unmapped): dropped (rc 0, bits lost, dirty state cleared), enomem or efault",
 	},
 	{
+		.key = "nested.invalidate_non_nested",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "enoent", .err = ENOENT },
+				     { .name = "einval", .err = EINVAL },
+				     { .name = "absent", .err = ENOTTY }),
+		.outcomes = true,
+		.help = "IOMMU_HWPT_INVALIDATE on an id that is not a nested HWPT (an IOAS, a paging or nest-parent HWPT, a device): enoent (the lookup is for a nested HWPT only), einval (the object is found but is neither a nested HWPT nor a vIOMMU) or absent (ENOTTY: no such ioctl)",
+	},
+	{
+		.key = "nested.invalidate_entry_caps",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "rejected", .err = EINVAL },
+				     { .name = "unbounded", .err = 0 }),
+		.outcomes = true,
+		.help = "IOMMU_HWPT_INVALIDATE with entry_len above the page size or entry_num above 1 << 19: rejected (EINVAL before the id is looked up, entry_num 0) or unbounded (the entries go to the driver)",
+	},
+	{
 		.key = "vfio.type1.migration_cap",
 		.type = IOD_KT_ENUM,
 		.values = IOD_VALUES({ .name = "reported" },

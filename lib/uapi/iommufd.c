@@ -245,3 +245,40 @@ int iod_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova,
 
 	return iod_get_dirty_bitmap_raw(fd, &cmd);
 }
+
+int iod_hwpt_invalidate_raw(int fd, struct iommu_hwpt_invalidate *cmd)
+{
+	return iod_ioctl(fd, IOMMU_HWPT_INVALIDATE, cmd);
+}
+
+int iod_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
+			const void *data, uint32_t entry_len,
+			uint32_t *entry_num)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = hwpt_id,
+		.data_uptr = (uintptr_t)data,
+		.data_type = data_type,
+		.entry_len = entry_len,
+		.entry_num = *entry_num,
+	};
+	int rc = iod_hwpt_invalidate_raw(fd, &cmd);
+
+	*entry_num = cmd.entry_num;
+	return rc;
+}
+
+void iod_inv_array_fill(void *buf, const void *entries, size_t entry_size,
+			size_t n, size_t entry_len)
+{
+	size_t copy = entry_size < entry_len ? entry_size : entry_len;
+	uint8_t *dst = buf;
+	const uint8_t *src = entries;
+	size_t i;
+
+	for (i = 0; i < n; i++, dst += entry_len, src += entry_size) {
+		memcpy(dst, src, copy);
+		memset(dst + copy, 0, entry_len - copy);
+	}
+}

@@ -79,6 +79,26 @@ int iod_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint64_t iova,
 int iod_get_dirty_bitmap_raw(int fd, struct iommu_hwpt_get_dirty_bitmap *cmd);
 
 /*
+ * IOMMU_HWPT_INVALIDATE on hwpt_id: *entry_num entries of entry_len bytes
+ * each at data, of data_type. 0 or -errno (errno kept); *entry_num gets the
+ * count the kernel wrote back (the entries it handled), on failure too
+ * (left as it was when the kernel refused the struct before writing it).
+ */
+int iod_hwpt_invalidate(int fd, uint32_t hwpt_id, uint32_t data_type,
+			const void *data, uint32_t entry_len,
+			uint32_t *entry_num);
+int iod_hwpt_invalidate_raw(int fd, struct iommu_hwpt_invalidate *cmd);
+
+/*
+ * Lay n entries of entry_size bytes from entries out in buf as an
+ * invalidation array with a stride of entry_len bytes: each entry is
+ * copied (cut to entry_len when shorter) and the bytes past it zeroed.
+ * buf holds n * entry_len bytes.
+ */
+void iod_inv_array_fill(void *buf, const void *entries, size_t entry_size,
+			size_t n, size_t entry_len);
+
+/*
  * Issue an iommufd ioctl whose argument is `size` bytes of `buf`: for the
  * struct-size and trailing-byte rules shared by every iommufd ioctl.
  */

@@ -814,6 +814,8 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "dirty.unpinnable_bitmap\tenum\toptional\t{dropped: 0, enomem: ENOMEM, efault: EFAULT}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.set_reserved\tenum\toptional\t{ignored: 0, rejected: EOPNOTSUPP}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.hole\tenum\toptional\t{stops, skips}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_non_nested\tenum\toptional\t{enoent: ENOENT, einval: EINVAL, absent: ENOTTY}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_entry_caps\tenum\toptional\t{rejected: EINVAL, unbounded: 0}\t"));
 	free(buf);
 }
 
@@ -1038,6 +1040,11 @@ TEST_F(prof, enum_errno)
 		{ "dirty.unpinnable_bitmap = efault\n", "dirty.unpinnable_bitmap", EFAULT },
 		{ "dirty.set_reserved = ignored\n", "dirty.set_reserved", 0 },
 		{ "dirty.set_reserved = rejected\n", "dirty.set_reserved", EOPNOTSUPP },
+		{ "nested.invalidate_non_nested = enoent\n", "nested.invalidate_non_nested", ENOENT },
+		{ "nested.invalidate_non_nested = einval\n", "nested.invalidate_non_nested", EINVAL },
+		{ "nested.invalidate_non_nested = absent\n", "nested.invalidate_non_nested", ENOTTY },
+		{ "nested.invalidate_entry_caps = rejected\n", "nested.invalidate_entry_caps", EINVAL },
+		{ "nested.invalidate_entry_caps = unbounded\n", "nested.invalidate_entry_caps", 0 },
 	};
 	size_t i;
 
@@ -1072,6 +1079,34 @@ TEST_F(prof, enum_errno_ranged)
 	ASSERT_EQ(0, reload_for(self, "6.6")) TH_LOG("%s", self->err);
 	EXPECT_EQ(-1, iod_profile_enum_errno(self->p,
 					     "dirty.unpinnable_bitmap"));
+}
+
+/* Three ranges of one rule, as the profiles state HWPT_INVALIDATE. */
+TEST_F(prof, enum_errno_three_ranges)
+{
+	static const char extra[] =
+		"nested.invalidate_non_nested@6.7 = absent\n"
+		"nested.invalidate_non_nested@6.8-6.12 = enoent\n"
+		"nested.invalidate_non_nested@6.13- = einval\n";
+	static const struct {
+		const char *release;
+		int err;
+	} c[] = {
+		{ "6.6.30", -1 }, { "6.7.12", ENOTTY }, { "6.8", ENOENT },
+		{ "6.12.117", ENOENT }, { "6.13.0", EINVAL }, { "7.1", EINVAL },
+	};
+	size_t i;
+
+	ASSERT_EQ(0, load_min_for(self, "ranged3", extra, "6.12.117"))
+		TH_LOG("%s", self->err);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		ASSERT_EQ(0, reload_for(self, c[i].release))
+			TH_LOG("%s", self->err);
+		EXPECT_EQ(c[i].err,
+			  iod_profile_enum_errno(self->p,
+						 "nested.invalidate_non_nested"))
+			TH_LOG("release %s", c[i].release);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
