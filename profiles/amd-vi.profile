@@ -48,6 +48,8 @@ attach.dirty = 0
 # work (see the top of this file) changes this for later kernels.
 nested.path = none
 nested.child_data = none
+# No NEST_PARENT (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # AMD_IOMMU_PGSIZES: every power of two from 4 KiB (except 512 GiB).

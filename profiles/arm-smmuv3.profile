@@ -49,6 +49,10 @@ attach.dirty = 0
 # the NEST_PARENT HWPT, and its data is IOMMU_HWPT_DATA_ARM_SMMUV3 (the STE).
 nested.path = viommu
 nested.child_data = arm_smmuv3
+# alloc.dirty_nest_parent = EOPNOTSUPP above (arm_smmu_domain_finalise(): a
+# nest parent is S2, which has no dirty tracking): there is no
+# dirty-tracking parent whose child an incapable device could join.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: not read from a 6.13+ tree yet.
 
 # iova.alignment is not stated: the smallest page follows the translation

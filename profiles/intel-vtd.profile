@@ -56,6 +56,11 @@ nested.path = hwpt
 # intel/nested.c:148: "if (user_data->type != IOMMU_HWPT_DATA_VTD_S1) return
 # ERR_PTR(-EOPNOTSUPP);" (struct iommu_hwpt_vtd_s1: a first-stage table).
 nested.child_data = vtd_s1
+# intel/nested.c:42 intel_nested_attach_dev() checks the parent with
+# prepare_domain_attach_device(s2_domain), whose iommu.c:3670 "if
+# (domain->dirty_ops && !ssads_supported(iommu)) return -EINVAL;" refuses a
+# device whose IOMMU cannot track dirty pages, as on the parent itself.
+nested.attach_incapable_via_child = refused
 # intel/iommu.c:1824 __domain_mapping(): "if (!(prot & DMA_PTE_WRITE) &&
 # domain->nested_parent) ... return -EINVAL;" (ERRATA_772415_SPR17), for a
 # map into the parent and for filling a new parent from the IOAS.

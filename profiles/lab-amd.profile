@@ -46,6 +46,8 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 # ERR_PTR(-EOPNOTSUPP);": no NEST_PARENT, no child.
 nested.path = none
 nested.child_data = none
+# No NEST_PARENT (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # AMD v1 page sizes start at 4 KiB (AMD_IOMMU_PGSIZES).

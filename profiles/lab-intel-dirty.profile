@@ -51,6 +51,8 @@ attach.dirty = 0
 # 26), which the patched QEMU leaves 0 (ECAP above): no nested HWPT.
 nested.path = none
 nested.child_data = none
+# No nested HWPT (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # VT-d second-stage tables have a 4 KiB smallest page.

@@ -52,6 +52,8 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 # 26), which QEMU 7.2 leaves 0 (ECAP above): no nested HWPT can be built.
 nested.path = none
 nested.child_data = none
+# No nested HWPT (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # VT-d second-stage tables have a 4 KiB smallest page (pgsize_bitmap SZ_4K

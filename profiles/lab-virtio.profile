@@ -43,6 +43,8 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 # release): iommufd_hwpt_paging_alloc() refuses NEST_PARENT (above).
 nested.path = none
 nested.child_data = none
+# No NEST_PARENT (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # virtio-iommu's page size mask comes from the device; QEMU offers 4 KiB.

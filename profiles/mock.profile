@@ -60,6 +60,16 @@ nested.path = hwpt
 # selftest.c:352: "if (user_data->type != IOMMU_HWPT_DATA_SELFTEST || flags)
 # return ERR_PTR(-EOPNOTSUPP);" (struct iommu_hwpt_selftest, one u32 iotlb).
 nested.child_data = selftest
+# selftest.c:633 a child's attach_dev is mock_domain_nop_attach(), which
+# (selftest.c:165) refuses a MOCK_FLAGS_DEVICE_NO_DIRTY device only when the
+# domain itself has dirty_ops; a child has none (selftest.c:631
+# domain_nested_ops), so the parent's dirty tracking is never checked.
+# Measured on 6.12.117: 0 through a child, EINVAL on the parent itself.
+nested.attach_incapable_via_child = accepted
+known_bug.nested_incapable.child.attach = unfixed: a device that cannot track dirty pages is attached to a child of a dirty-tracking parent, whose tracking never sees its writes; the attach should be refused (EINVAL) as on the parent itself and as VT-d does (mock_domain_nop_attach() should check the nested domain's parent)
+known_bug.nested_incapable.child_tracking.attach = unfixed: a device that cannot track dirty pages is attached to a child of a dirty-tracking parent, whose tracking never sees its writes; the attach should be refused (EINVAL) as on the parent itself and as VT-d does (mock_domain_nop_attach() should check the nested domain's parent)
+known_bug.nested_incapable.own_child.attach = unfixed: a device that cannot track dirty pages is attached to a child of a dirty-tracking parent, whose tracking never sees its writes; the attach should be refused (EINVAL) as on the parent itself and as VT-d does (mock_domain_nop_attach() should check the nested domain's parent)
+known_bug.nested_incapable.created_on_child.attach = unfixed: a device that cannot track dirty pages is attached to a child of a dirty-tracking parent, whose tracking never sees its writes; the attach should be refused (EINVAL) as on the parent itself and as VT-d does (mock_domain_nop_attach() should check the nested domain's parent)
 # selftest.c:378 mock_domain_map_pages() never looks at prot: read-only maps
 # go in under a nest parent as under any mock domain.
 nested.parent_readonly_map = 0

@@ -38,6 +38,8 @@ alloc.dirty_nest_parent = EOPNOTSUPP
 # second-stage nesting is an RFC).
 nested.path = none
 nested.child_data = none
+# No nesting (nested.path above): no child to attach through.
+nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
 
 # iova.alignment is not stated: not measured on any RISC-V target.

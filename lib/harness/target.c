@@ -87,6 +87,13 @@ fail:
 int iod_target_open_peer(struct iod_target *peer, const struct iod_target *t,
 			 const char *cdev, char *why, size_t len)
 {
+	return iod_target_open_peer_flags(peer, t, cdev, 0, why, len);
+}
+
+int iod_target_open_peer_flags(struct iod_target *peer,
+			       const struct iod_target *t, const char *cdev,
+			       uint32_t mock_flags, char *why, size_t len)
+{
 	int rc;
 
 	memset(peer, 0, sizeof(*peer));
@@ -96,7 +103,8 @@ int iod_target_open_peer(struct iod_target *peer, const struct iod_target *t,
 	peer->mock = t->mock;
 	peer->peer = true;
 	if (t->mock) {
-		rc = iod_mock_dev_create(t->fd, t->ioas_id, 0, &peer->md);
+		rc = iod_mock_dev_create(t->fd, t->ioas_id, mock_flags,
+					 &peer->md);
 		if (rc) {
 			snprintf(why, len, "cannot create a second mock device: %s",
 				 strerror(-rc));

@@ -48,6 +48,13 @@ int iod_target_open_opts(struct iod_target *t,
  */
 int iod_target_open_peer(struct iod_target *peer, const struct iod_target *t,
 			 const char *cdev, char *why, size_t len);
+/*
+ * The same with mock_flags (MOCK_FLAGS_DEVICE_*) for a mock peer, e.g. a
+ * device whose IOMMU cannot track dirty pages; ignored for a VFIO peer.
+ */
+int iod_target_open_peer_flags(struct iod_target *peer,
+			       const struct iod_target *t, const char *cdev,
+			       uint32_t mock_flags, char *why, size_t len);
 /* Attach (or re-attach, i.e. replace) to an IOAS or HWPT id. */
 int iod_target_attach(struct iod_target *t, uint32_t pt_id);
 /*

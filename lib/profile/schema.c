@@ -210,6 +210,14 @@ const struct iod_key iod_schema[] = {
 		.help = "the data type of a nested HWPT's allocation: selftest (the mock's IOMMU_HWPT_DATA_SELFTEST, struct iommu_hwpt_selftest), vtd_s1 (IOMMU_HWPT_DATA_VTD_S1, a VT-d first-stage table), arm_smmuv3 (IOMMU_HWPT_DATA_ARM_SMMUV3, 6.13+) or none",
 	},
 	{
+		.key = "nested.attach_incapable_via_child",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "refused" },
+				     { .name = "accepted" },
+				     { .name = "none" }),
+		.help = "attach a device whose IOMMU cannot track dirty pages to a nested HWPT whose parent tracks them: refused (EINVAL, as on the parent itself: the driver checks the parent), accepted (0: the child is attached and the parent's dirty tracking never reaches the device) or none (no dirty-tracking nest parent can be built)",
+	},
+	{
 		.key = "nested.parent_readonly_map",
 		.type = IOD_KT_ERRNO,
 		.help = "IOAS_MAP of a read-only (not WRITEABLE) range into an IOAS that holds a NEST_PARENT HWPT, and the NEST_PARENT allocation on an IOAS that holds one",

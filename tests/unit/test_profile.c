@@ -816,6 +816,7 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "dirty.hole\tenum\toptional\t{stops, skips}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_non_nested\tenum\toptional\t{enoent: ENOENT, einval: EINVAL, absent: ENOTTY}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_entry_caps\tenum\toptional\t{rejected: EINVAL, unbounded: 0}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.attach_incapable_via_child\tenum\toptional\t{refused, accepted, none}\t"));
 	free(buf);
 }
 
@@ -1004,6 +1005,8 @@ TEST_F(prof, nested_keys)
 		"nested.path@6.7-6.12 = hwpt\n"
 		"nested.path@6.13- = viommu\n"
 		"nested.child_data = vtd_s1\n"
+		"nested.attach_incapable_via_child@6.7-6.12 = accepted\n"
+		"nested.attach_incapable_via_child@6.13- = refused\n"
 		"nested.parent_readonly_map = EINVAL\n";
 
 	ASSERT_EQ(0, load_min_for(self, "nest", extra, "6.12.117"))
@@ -1013,16 +1016,31 @@ TEST_F(prof, nested_keys)
 					"vtd_s1"));
 	EXPECT_EQ(EINVAL, iod_profile_errno(self->p,
 					    "nested.parent_readonly_map"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p,
+					"nested.attach_incapable_via_child",
+					"accepted"));
 	ASSERT_EQ(0, reload_for(self, "6.13.1")) TH_LOG("%s", self->err);
 	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.path", "viommu"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p,
+					"nested.attach_incapable_via_child",
+					"refused"));
 	/* Values outside the schema are refused. */
 	EXPECT_NE(0, load_min(self, "nest", "nested.path = stage2\n"));
 	EXPECT_NE(NULL, strstr(self->err, "nested.path"))
 		TH_LOG("%s", self->err);
 	EXPECT_NE(0, load_min(self, "nest", "nested.child_data = arm\n"));
+	EXPECT_NE(0, load_min(self, "nest",
+			      "nested.attach_incapable_via_child = EINVAL\n"));
+	EXPECT_NE(NULL, strstr(self->err, "nested.attach_incapable_via_child"))
+		TH_LOG("%s", self->err);
+	ASSERT_EQ(0, load_min(self, "nest",
+			      "nested.attach_incapable_via_child = none\n"))
+		TH_LOG("%s", self->err);
 	/* Unset: silent. */
 	ASSERT_EQ(0, load_min(self, "nest", "")) TH_LOG("%s", self->err);
 	EXPECT_EQ(NULL, iod_profile_enum(self->p, "nested.path"));
+	EXPECT_EQ(NULL, iod_profile_enum(self->p,
+					 "nested.attach_incapable_via_child"));
 	EXPECT_EQ(-1, iod_profile_errno(self->p,
 					"nested.parent_readonly_map"));
 }
