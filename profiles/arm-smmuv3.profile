@@ -160,3 +160,18 @@ nested.invalidate_non_nested@6.13- = einval
 # the cap is not known; 6.12.117 is the release it was read from.
 nested.invalidate_entry_caps@6.12.117-6.12 = rejected
 nested.invalidate_entry_caps = unbounded
+# IOMMU_VIOMMU_ALLOC (0x90) and IOMMU_VDEVICE_ALLOC (0x91) arrived in 6.13
+# (4db97c21ed07 "iommufd/viommu: Add IOMMU_VIOMMU_ALLOC ioctl", the vDEVICE
+# in the same series; 13a750180fc8 lets HWPT_ALLOC's pt_id be a vIOMMU). A
+# core rule for every IOMMU: the 6.12.117 main.c iommufd_fops_ioctl() has no
+# op for either number ("if (op->ioctl_num != cmd) return -ENOIOCTLCMD;":
+# ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
+nested.viommu@-6.12 = absent
+nested.viommu@6.13- = present
+# SMMUv3 has no nesting before 6.13 (nested.md section 7): NEST_PARENT is
+# refused with or without DIRTY_TRACKING. From 6.13 a NEST_PARENT is a stage 2
+# domain, and arm_smmu_domain_finalise() refuses DIRTY on stage 2 with
+# -EOPNOTSUPP (nesting excludes HTTU), while DIRTY alone (stage 1) is
+# accepted: alloc.nest_parent, alloc.dirty and alloc.dirty_nest_parent above.
+nested.dirty_parent@-6.12 = no_nesting
+nested.dirty_parent@6.13- = stage2_only

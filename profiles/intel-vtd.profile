@@ -173,3 +173,28 @@ nested.invalidate_non_nested@6.13- = einval
 # the cap is not known; 6.12.117 is the release it was read from.
 nested.invalidate_entry_caps@6.12.117-6.12 = rejected
 nested.invalidate_entry_caps = unbounded
+# IOMMU_VIOMMU_ALLOC (0x90) and IOMMU_VDEVICE_ALLOC (0x91) arrived in 6.13
+# (4db97c21ed07 "iommufd/viommu: Add IOMMU_VIOMMU_ALLOC ioctl", the vDEVICE
+# in the same series; 13a750180fc8 lets HWPT_ALLOC's pt_id be a vIOMMU). A
+# core rule for every IOMMU: the 6.12.117 main.c iommufd_fops_ioctl() has no
+# op for either number ("if (op->ioctl_num != cmd) return -ENOIOCTLCMD;":
+# ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
+nested.viommu@-6.12 = absent
+nested.viommu@6.13- = present
+# 6.12 intel_iommu_domain_alloc_user() takes NEST_PARENT | DIRTY_TRACKING
+# (alloc.dirty_nest_parent above): the stage-2 parent keeps its dirty bits.
+nested.dirty_parent@6.7- = accepted
+# The stage-1 data (struct iommu_hwpt_vtd_s1) as 6.12.117 reads it:
+# intel/nested.c intel_nested_domain_alloc() only copies it
+# (iommu_copy_struct_from_user(..., __reserved)), checking nothing; the
+# checks are at attach, intel/pasid.c intel_pasid_setup_nested(): an
+# addr_width other than ADDR_WIDTH_4LEVEL (48) or ADDR_WIDTH_5LEVEL (57,
+# and that only with cap_fl5lp_support()) is -EINVAL, IOMMU_VTD_S1_SRE
+# without ecap_srs() and IOMMU_VTD_S1_EAFE without ecap_eafs() are -EINVAL.
+# Flags past IOMMU_VTD_S1_WPE are never looked at, and pgtbl_addr goes to
+# pasid_set_flptr(), which keeps bits 63:12 only (VTD_PAGE_MASK).
+# Not read from a later tree: silent past 6.12.
+nested.vtd_s1.addr_width@6.7-6.12 = attach
+nested.vtd_s1.flag_without_cap@6.7-6.12 = attach
+nested.vtd_s1.unknown_flags@6.7-6.12 = accepted
+nested.vtd_s1.pgtbl_low_bits@6.7-6.12 = accepted

@@ -115,3 +115,11 @@ nested.invalidate_non_nested@6.13- = einval
 # the cap is not known; 6.12.117 is the release it was read from.
 nested.invalidate_entry_caps@6.12.117-6.12 = rejected
 nested.invalidate_entry_caps = unbounded
+# IOMMU_VIOMMU_ALLOC (0x90) and IOMMU_VDEVICE_ALLOC (0x91) arrived in 6.13
+# (4db97c21ed07 "iommufd/viommu: Add IOMMU_VIOMMU_ALLOC ioctl", the vDEVICE
+# in the same series; 13a750180fc8 lets HWPT_ALLOC's pt_id be a vIOMMU). A
+# core rule for every IOMMU: the 6.12.117 main.c iommufd_fops_ioctl() has no
+# op for either number ("if (op->ioctl_num != cmd) return -ENOIOCTLCMD;":
+# ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
+nested.viommu@-6.12 = absent
+nested.viommu@6.13- = present

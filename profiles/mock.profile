@@ -188,6 +188,14 @@ nested.invalidate_non_nested@6.13- = einval
 # measured on: EINVAL for an absent id as for the mock child).
 nested.invalidate_entry_caps@6.12.117-6.12 = rejected
 nested.invalidate_entry_caps = unbounded
+# IOMMU_VIOMMU_ALLOC (0x90) and IOMMU_VDEVICE_ALLOC (0x91) arrived in 6.13
+# (4db97c21ed07 "iommufd/viommu: Add IOMMU_VIOMMU_ALLOC ioctl", the vDEVICE
+# in the same series; 13a750180fc8 lets HWPT_ALLOC's pt_id be a vIOMMU). A
+# core rule for every IOMMU: the 6.12.117 main.c iommufd_fops_ioctl() has no
+# op for either number ("if (op->ioctl_num != cmd) return -ENOIOCTLCMD;":
+# ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
+nested.viommu@-6.12 = absent
+nested.viommu@6.13- = present
 # mock_domain_cache_invalidate_user() (6.12.117 selftest.c:605-621) checks
 # "inv.iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX" before it looks at
 # IOMMU_TEST_INVALIDATE_FLAG_ALL, although iommufd_test.h says "If

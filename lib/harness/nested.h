@@ -36,6 +36,9 @@ struct iod_nested {
 	uint32_t children[IOD_NESTED_MAX_CHILDREN];
 	unsigned int nr_children;
 	struct iod_vtd_s1 s1;	/* nested.child_data = vtd_s1: the table */
+	uint32_t viommu;	/* nested.path = viommu: the vIOMMU, else 0 */
+	uint32_t vdevices[IOD_NESTED_MAX_CHILDREN];
+	unsigned int nr_vdevices;
 };
 
 /* The profile's child data for one allocation, as the kernel reads it. */
@@ -50,15 +53,41 @@ struct iod_nested_data {
 };
 
 /*
- * Can nested HWPTs be built on this target? 0 when the profile says
- * nested.path = hwpt and states nested.child_data; else -EOPNOTSUPP with
- * `why` the SKIP reason naming the profile's value.
+ * Can nested HWPTs be built on this target? 0 when the profile states
+ * nested.child_data the library builds and nested.path = hwpt, or
+ * nested.path = viommu where nested.viommu = present and the child data
+ * has a vIOMMU type (iod_nested_viommu_type()); else -EOPNOTSUPP with `why`
+ * the SKIP reason naming the profile's values.
  */
 int iod_nested_supported(char *why, size_t wl);
 
 /*
+ * The vIOMMU type for the profile's nested.child_data: the mock's
+ * IOMMU_VIOMMU_TYPE_SELFTEST for selftest, IOMMU_VIOMMU_TYPE_ARM_SMMUV3 for
+ * arm_smmuv3. -EOPNOTSUPP with `why` for data no vIOMMU type goes with.
+ */
+int iod_nested_viommu_type(uint32_t *type, char *why, size_t wl);
+
+/*
+ * IOMMU_VIOMMU_ALLOC of the profile's type on the parent for the parent's
+ * device; kept in n->viommu (then children are allocated on it). 0 or
+ * -errno (-EOPNOTSUPP when the child data has no vIOMMU type).
+ */
+int iod_nested_viommu_alloc(struct iod_nested *n);
+
+/*
+ * IOMMU_VDEVICE_ALLOC of dev_id (0: the parent's device) on n->viommu with
+ * virt_id; kept for teardown. 0 or -errno.
+ */
+int iod_nested_vdevice_alloc(struct iod_nested *n, uint32_t dev_id,
+			     uint64_t virt_id, uint32_t *vdevice);
+
+/*
  * Allocate the nest parent: HWPT_ALLOC of t's device on t's IOAS with
- * NEST_PARENT | flags. 0 or the kernel's -errno (n->parent stays 0).
+ * NEST_PARENT | flags. Where the profile says nested.path = viommu, also
+ * the vIOMMU on it and a vDEVICE (virt_id 0) of t's device, so children
+ * are allocated on the vIOMMU and the device can be attached to them.
+ * 0 or the kernel's -errno (n->parent stays 0).
  */
 int iod_nested_parent_alloc(struct iod_nested *n, struct iod_target *t,
 			    uint32_t flags);
@@ -80,7 +109,8 @@ int iod_nested_s1_map(struct iod_nested *n, uint64_t floor, uint64_t align,
 int iod_nested_child_data(struct iod_nested *n, struct iod_nested_data *d);
 
 /*
- * The whole HWPT_ALLOC of a child of the parent with data d (from
+ * The whole HWPT_ALLOC of a child of the parent (of the vIOMMU when there
+ * is one) with data d (from
  * iod_nested_child_data(), which the command points into), for a test to
  * alter before issuing it with iod_hwpt_alloc_raw().
  */
@@ -94,6 +124,15 @@ struct iommu_hwpt_alloc iod_nested_child_cmd(const struct iod_nested *n,
  */
 int iod_nested_child_alloc(struct iod_nested *n, uint32_t dev_id,
 			   uint32_t flags, uint32_t *child);
+
+/*
+ * The same with the caller's data d (from iod_nested_child_data(), then
+ * altered): kept for teardown. 0 or -errno.
+ */
+int iod_nested_child_alloc_data(struct iod_nested *n, uint32_t dev_id,
+				uint32_t flags,
+				const struct iod_nested_data *d,
+				uint32_t *child);
 
 /* IOMMU_DESTROY of a child the object holds; forgotten on success. */
 int iod_nested_child_destroy(struct iod_nested *n, uint32_t child);

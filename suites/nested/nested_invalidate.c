@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "harness/iod_test.h"
+#include "harness/nested.h"
 #include "uapi/iommufd.h"
 #include "uapi/mock.h"
 #include "util.h"
@@ -37,36 +38,17 @@
 /* The target, a nest parent and a mock nested HWPT (child) on it. */
 struct nest {
 	struct iod_target t;
-	uint32_t parent;	/* NEST_PARENT HWPT on the IOAS, 0 if none */
-	uint32_t child;		/* mock nested HWPT on parent, 0 if none */
+	struct iod_nested nest;	/* the nest parent and the child */
+	uint32_t child;		/* mock nested HWPT on the parent, 0 if none */
 	char why[256];		/* why there is no child, or what failed */
 };
 
-/* A mock nested HWPT on parent, every IOTLB entry IOMMU_TEST_IOTLB_DEFAULT. */
-static int mock_child_alloc(struct iod_target *t, uint32_t parent,
-			    uint32_t *child)
-{
-	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.dev_id = t->dev_id,
-		.pt_id = parent,
-		.data_type = IOMMU_HWPT_DATA_SELFTEST,
-		.data_len = sizeof(data),
-		.data_uptr = (uintptr_t)&data,
-	};
-	int rc = iod_hwpt_alloc_raw(t->fd, &cmd);
-
-	if (!rc)
-		*child = cmd.out_hwpt_id;
-	return rc;
-}
-
 /*
- * On the opened target: the nest parent and the mock child where the
- * profile says they can be had. 0 with n->child set, or 0 with n->child 0
- * and n->why saying why there is none; -errno with n->why when an
- * allocation the profile promises fails.
+ * On the opened target: the nest parent and the mock child (every IOTLB
+ * entry IOMMU_TEST_IOTLB_DEFAULT, the profile's nested.child_data) where
+ * the profile says they can be had. 0 with n->child set, or 0 with
+ * n->child 0 and n->why saying why there is none; -errno with n->why when
+ * an allocation the profile promises fails.
  */
 static int nest_alloc(struct nest *n)
 {
@@ -78,8 +60,7 @@ static int nest_alloc(struct nest *n)
 			 iod_errno_name(want));
 		return 0;
 	}
-	rc = iod_hwpt_alloc(n->t.fd, n->t.dev_id, n->t.ioas_id,
-			    IOMMU_HWPT_ALLOC_NEST_PARENT, &n->parent);
+	rc = iod_nested_parent_alloc(&n->nest, &n->t, 0);
 	if (rc) {
 		snprintf(n->why, sizeof(n->why),
 			 "HWPT_ALLOC(NEST_PARENT), which the profile says succeeds: %s",
@@ -92,7 +73,7 @@ static int nest_alloc(struct nest *n)
 			 iod_rule("device", "unset"));
 		return 0;
 	}
-	rc = mock_child_alloc(&n->t, n->parent, &n->child);
+	rc = iod_nested_child_alloc(&n->nest, 0, 0, &n->child);
 	if (rc)
 		snprintf(n->why, sizeof(n->why),
 			 "mock nested HWPT on the nest parent: %s",
@@ -100,9 +81,16 @@ static int nest_alloc(struct nest *n)
 	return rc;
 }
 
+/* In a fixture teardown: the nest, then the target. */
+static void nest_close(struct nest *n)
+{
+	iod_nested_fixture_teardown(&n->nest, &n->t);
+}
+
 /* In a fixture set-up: open the target, its parent and child, or SKIP/fail. */
 #define NEST_OPEN(n) do { \
 	int __nrc; \
+	memset((n), 0, sizeof(*(n))); \
 	IOD_TARGET_OPEN(&(n)->t); \
 	if (iod_rule_is("nested.invalidate_non_nested", "absent")) \
 		SKIP(return, "profile %s says this kernel has no IOMMU_HWPT_INVALIDATE (nested.invalidate_non_nested = absent)", \
@@ -218,7 +206,7 @@ FIXTURE_SETUP(nested_invalidate_args)
 
 FIXTURE_TEARDOWN(nested_invalidate_args)
 {
-	iod_target_close(&self->n.t);
+	nest_close(&self->n);
 }
 
 /*
@@ -405,7 +393,7 @@ FIXTURE_SETUP(nested_invalidate)
 
 FIXTURE_TEARDOWN(nested_invalidate)
 {
-	iod_target_close(&self->n.t);
+	nest_close(&self->n);
 }
 
 #define NEED_CHILD(self) do { \
@@ -440,9 +428,9 @@ TEST_F(nested_invalidate, not_nested)
 		ids[nr].what = "a paging HWPT";
 		ids[nr++].id = plain;
 	}
-	if (self->n.parent) {
+	if (self->n.nest.parent) {
 		ids[nr].what = "the nest parent";
-		ids[nr++].id = self->n.parent;
+		ids[nr++].id = self->n.nest.parent;
 	}
 	for (i = 0; i < nr; i++) {
 		int rc = inv(self->n.t.fd, ids[i].id, &e, 1, &done);
@@ -475,7 +463,7 @@ TEST_F(nested_invalidate, check_iotlb_op)
 					    MOCK_NESTED_DOMAIN_IOTLB_NUM,
 					    IOMMU_TEST_IOTLB_DEFAULT));
 	IOD_ASSERT_ERR(ENOENT,
-		       iod_mock_check_iotlb(self->n.t.fd, self->n.parent, 0,
+		       iod_mock_check_iotlb(self->n.t.fd, self->n.nest.parent, 0,
 					    IOMMU_TEST_IOTLB_DEFAULT));
 	IOD_ASSERT_ERR(ENOENT, iod_mock_check_iotlb(self->n.t.fd,
 						    self->n.t.ioas_id, 0,

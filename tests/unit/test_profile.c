@@ -817,6 +817,9 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_non_nested\tenum\toptional\t{enoent: ENOENT, einval: EINVAL, absent: ENOTTY}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_entry_caps\tenum\toptional\t{rejected: EINVAL, unbounded: 0}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.attach_incapable_via_child\tenum\toptional\t{refused, accepted, none}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.viommu\tenum\toptional\t{absent: ENOTTY, present: 0}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.dirty_parent\tenum\toptional\t{accepted: 0, stage2_only: EOPNOTSUPP, no_nesting: EOPNOTSUPP}\t"));
+	EXPECT_NE(NULL, strstr(buf, "nested.vtd_s1.addr_width\tenum\toptional\t{accepted, attach, alloc}\t"));
 	free(buf);
 }
 
@@ -1043,6 +1046,41 @@ TEST_F(prof, nested_keys)
 					 "nested.attach_incapable_via_child"));
 	EXPECT_EQ(-1, iod_profile_errno(self->p,
 					"nested.parent_readonly_map"));
+}
+
+/*
+ * The vIOMMU ioctls by release: absent (ENOTTY) up to 6.12, present from
+ * 6.13; an outcome, so the errno each value stands for is asked too.
+ */
+TEST_F(prof, nested_viommu_key)
+{
+	static const char extra[] =
+		"nested.viommu@-6.12 = absent\n"
+		"nested.viommu@6.13- = present\n"
+		"nested.dirty_parent@-6.12 = no_nesting\n"
+		"nested.dirty_parent@6.13- = stage2_only\n"
+		"nested.vtd_s1.unknown_flags@6.7-6.12 = accepted\n";
+
+	ASSERT_EQ(0, load_min_for(self, "nest", extra, "6.12.117"))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.viommu", "absent"));
+	EXPECT_EQ(ENOTTY, iod_profile_enum_errno(self->p, "nested.viommu"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.dirty_parent",
+					"no_nesting"));
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.vtd_s1.unknown_flags",
+					"accepted"));
+	ASSERT_EQ(0, reload_for(self, "6.13.1")) TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "nested.viommu", "present"));
+	EXPECT_EQ(0, iod_profile_enum_errno(self->p, "nested.viommu"));
+	EXPECT_EQ(EOPNOTSUPP,
+		  iod_profile_enum_errno(self->p, "nested.dirty_parent"));
+	/* Past the range it was read for, the VT-d rule is silent. */
+	EXPECT_EQ(NULL, iod_profile_enum(self->p, "nested.vtd_s1.unknown_flags"));
+	/* Values outside the schema are refused. */
+	EXPECT_NE(0, load_min(self, "nest", "nested.viommu = enotty\n"));
+	EXPECT_NE(NULL, strstr(self->err, "nested.viommu"))
+		TH_LOG("%s", self->err);
+	EXPECT_NE(0, load_min(self, "nest", "nested.vtd_s1.addr_width = EINVAL\n"));
 }
 
 /* Each value of an outcome rule stands for the errno the schema gives it. */
