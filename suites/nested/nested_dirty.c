@@ -517,12 +517,13 @@ TEST_F(nested_dirty, access_write_not_dirty)
 {
 	struct iod_dirty *d = &self->d;
 	uint64_t off = sixteenth(d, 4) + 17, len = 3 * d->leaf;
-	uint8_t *want = malloc(len);
+	uint8_t *want;
 
 	IOD_NEED_RULE("dirty.access_write");
 	if (!d->t.mock)
 		SKIP(return, "an in-kernel access is made by the mock's IOMMU_TEST_OP_CREATE_ACCESS; the profile's device is %s",
 		     iod_profile_enum(iod_env.profile, "device"));
+	want = malloc(len);
 	ASSERT_NE(NULL, want);
 	ON_CHILD_TRACKING(self);
 	IOD_ASSERT_ERR(0, iod_mock_access_create(d->t.fd, d->t.ioas_id, 0,
