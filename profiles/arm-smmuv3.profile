@@ -54,6 +54,12 @@ nested.child_data = arm_smmuv3
 # dirty-tracking parent whose child an incapable device could join.
 nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: not read from a 6.13+ tree yet.
+# 6.12 drivers/iommu/iommufd/device.c:1293 iommufd_access_rw() copies with
+# iopt_pages_rw_access() (pages.c:1832) through the IOAS's pinned pages,
+# never through an iommu_domain: no IOPTE is walked, so an access write
+# (an emulated device's, IOMMU_TEST_OP_ACCESS_RW) is never reported dirty.
+# Core code: every IOMMU.
+dirty.access_write = clean
 
 # iova.alignment is not stated: the smallest page follows the translation
 # granule (4 KiB, 16 KiB or 64 KiB) of the kernel and SMMU.

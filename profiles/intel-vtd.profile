@@ -65,6 +65,12 @@ nested.attach_incapable_via_child = refused
 # domain->nested_parent) ... return -EINVAL;" (ERRATA_772415_SPR17), for a
 # map into the parent and for filling a new parent from the IOAS.
 nested.parent_readonly_map = EINVAL
+# 6.12 drivers/iommu/iommufd/device.c:1293 iommufd_access_rw() copies with
+# iopt_pages_rw_access() (pages.c:1832) through the IOAS's pinned pages,
+# never through an iommu_domain: no IOPTE is walked, so an access write
+# (an emulated device's, IOMMU_TEST_OP_ACCESS_RW) is never reported dirty.
+# Core code: every IOMMU.
+dirty.access_write = clean
 # Read from the 6.12 source, not measured on this target: iommufd_hwpt_alloc()
 # never reads __reserved2 (core code, every IOMMU).
 known_bug.nested_reserved2.parent.refused = unfixed: iommufd_hwpt_alloc() should refuse a non-zero __reserved2 (EOPNOTSUPP, as it does __reserved); 6.12 ignores it, so the field can never be given a meaning

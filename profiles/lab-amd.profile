@@ -49,6 +49,12 @@ nested.child_data = none
 # No NEST_PARENT (nested.path above): no child to attach through.
 nested.attach_incapable_via_child = none
 # nested.parent_readonly_map is not stated: no nest parent can be allocated.
+# 6.12 drivers/iommu/iommufd/device.c:1293 iommufd_access_rw() copies with
+# iopt_pages_rw_access() (pages.c:1832) through the IOAS's pinned pages,
+# never through an iommu_domain: no IOPTE is walked, so an access write
+# (an emulated device's, IOMMU_TEST_OP_ACCESS_RW) is never reported dirty.
+# Core code: every IOMMU.
+dirty.access_write = clean
 
 # AMD v1 page sizes start at 4 KiB (AMD_IOMMU_PGSIZES).
 iova.alignment = 4096

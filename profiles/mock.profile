@@ -73,6 +73,12 @@ known_bug.nested_incapable.created_on_child.attach = unfixed: a device that cann
 # selftest.c:378 mock_domain_map_pages() never looks at prot: read-only maps
 # go in under a nest parent as under any mock domain.
 nested.parent_readonly_map = 0
+# 6.12 drivers/iommu/iommufd/device.c:1293 iommufd_access_rw() copies with
+# iopt_pages_rw_access() (pages.c:1832) through the IOAS's pinned pages,
+# never through an iommu_domain: no IOPTE is walked, so an access write
+# (an emulated device's, IOMMU_TEST_OP_ACCESS_RW) is never reported dirty.
+# Core code: every IOMMU.
+dirty.access_write = clean
 # 6.12 iommufd_hwpt_alloc() never reads iommu_hwpt_alloc.__reserved2 (added
 # with fault_id in 6.11), which the uAPI documents "Must be 0"
 # (include/uapi/linux/iommufd.h:420); measured on 6.12.117: a non-zero value

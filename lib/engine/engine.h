@@ -9,10 +9,11 @@
  * Each engine is one struct iod_engine_ops in its own file, listed once in
  * ENGINES() of engine.c: it names the device it drives and the engine that
  * drives a second device next to it. An engine reads the page table its
- * device is attached to from the target (t->pt_id), so attaching the
- * target moves the engine with it. Adding an engine is its file and its
- * line in ENGINES(); a device new to the lab also needs its QEMU device and
- * its NAME@BDF binding in runners/lab/boot. Programs that run once per
+ * device is attached to from the target (t->pt_id, and t->parent_id under
+ * a nested HWPT), so attaching the target moves the engine with it.
+ * Adding an engine is its file and its line in ENGINES(); a device new
+ * to the lab also needs its QEMU device and its NAME@BDF binding in
+ * runners/lab/boot. Programs that run once per
  * engine (IOD_RUNS_PER_ENGINE) then run with it wherever its device is.
  *
  * Every operation is a record of what the device touched (iova, len,

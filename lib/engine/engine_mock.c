@@ -3,7 +3,10 @@
  * The mock engine: a device write on the iommufd mock IOMMU, modelled as
  * what it is. The data goes to the memory the IOVA is mapped to, and the
  * mock IOPTEs of every 2 KiB mock page it touched get their dirty bit from
- * IOMMU_TEST_OP_DIRTY, as an IOMMU walking the page table would set it.
+ * IOMMU_TEST_OP_DIRTY, as an IOMMU walking the page table would set it:
+ * in the paging HWPT the device's DMA ends in, the nest parent when the
+ * device sits on a nested HWPT (a mock nested domain translates nothing
+ * of its own and has no IOPTEs; OP_DIRTY on it is ENOENT).
  * A read moves data out and dirties nothing.
  */
 #include <errno.h>
@@ -63,8 +66,8 @@ static int mark_dirty(struct iod_engine *e, uint64_t iova, uint64_t len)
 		m->bits_len = need;
 	}
 	memset(m->bits, 0xff, need);
-	rc = iod_mock_set_dirty(e->t->fd, e->t->pt_id, first, end - first,
-				MOCK_PAGE, m->bits, &nr);
+	rc = iod_mock_set_dirty(e->t->fd, iod_target_paging_id(e->t), first,
+				end - first, MOCK_PAGE, m->bits, &nr);
 	/*
 	 * The arguments are valid by construction, so EINVAL means tracking
 	 * is off: the write happened, and the IOMMU records nothing, as a
@@ -112,11 +115,15 @@ static int mock_wait(struct iod_engine *e, int timeout_ms)
 	return 0;	/* every operation completes in submit */
 }
 
-/* The mock domain answers IOMMU_TEST_OP_MD_CHECK_MAP. */
+/*
+ * The mock paging domain answers IOMMU_TEST_OP_MD_CHECK_MAP (a nested
+ * one maps 1:1 onto its parent's IOVAs).
+ */
 static int mock_check_map(struct iod_engine *e, uint64_t iova, void *va,
 			  uint64_t len)
 {
-	return iod_mock_check_map(e->t->fd, e->t->pt_id, iova, va, len);
+	return iod_mock_check_map(e->t->fd, iod_target_paging_id(e->t), iova,
+				  va, len);
 }
 
 const struct iod_engine_ops iod_engine_mock = {

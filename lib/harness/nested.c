@@ -272,6 +272,27 @@ int iod_nested_bench(struct iod_nested *n, struct iod_dirty *d,
 	return rc;
 }
 
+int iod_nested_invalidate_all(struct iod_nested *n, uint32_t child)
+{
+	struct iommu_hwpt_invalidate_selftest st = {
+		.flags = IOMMU_TEST_INVALIDATE_FLAG_ALL,
+	};
+	struct iommu_hwpt_vtd_s1_invalidate vtd = {
+		.addr = 0, .npages = UINT64_MAX,
+	};
+	uint32_t num = 1;
+
+	if (iod_rule_is("nested.child_data", "selftest"))
+		return iod_hwpt_invalidate(n->t->fd, child,
+					   IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
+					   &st, sizeof(st), &num);
+	if (iod_rule_is("nested.child_data", "vtd_s1"))
+		return iod_hwpt_invalidate(n->t->fd, child,
+					   IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+					   &vtd, sizeof(vtd), &num);
+	return -EOPNOTSUPP;
+}
+
 static bool ours(const struct iod_nested *n, uint32_t id)
 {
 	unsigned int i;
@@ -282,6 +303,16 @@ static bool ours(const struct iod_nested *n, uint32_t id)
 		if (id == n->children[i])
 			return true;
 	return false;
+}
+
+int iod_nested_attach(struct iod_nested *n, struct iod_target *t,
+		      uint32_t id)
+{
+	int rc = iod_target_attach(t, id);
+
+	if (!rc && id != n->parent && ours(n, id))
+		t->parent_id = n->parent;
+	return rc;
 }
 
 void iod_nested_teardown(struct iod_nested *n)

@@ -148,6 +148,33 @@ int iod_nested_bench(struct iod_nested *n, struct iod_dirty *d,
 		     uint32_t flags, uint32_t *child, char *why, size_t wl);
 
 /*
+ * Attach (or replace) t to id: a child of n, n's parent, or anything else.
+ * On a child, t->parent_id is n's parent, so an engine driving t marks
+ * its dirt where the IOMMU records it. 0 or the attach's -errno.
+ */
+int iod_nested_attach(struct iod_nested *n, struct iod_target *t,
+		      uint32_t id);
+
+/*
+ * The bench's dirty HWPT becomes n's parent: harvests, tracking on/off and
+ * the footprint (IOD_ASSERT_HARVEST, IOD_ASSERT_SET_TRACKING) go to it
+ * from now on; the device is not moved.
+ */
+static inline void iod_nested_bench_use_parent(struct iod_nested *n,
+					       struct iod_dirty *d)
+{
+	d->hwpt_id = n->parent;
+}
+
+/*
+ * IOMMU_HWPT_INVALIDATE of everything child caches, in one entry of the
+ * profile's invalidation type (selftest: IOMMU_TEST_INVALIDATE_FLAG_ALL;
+ * vtd_s1: every page). 0, -EOPNOTSUPP when the profile names no child
+ * data, or the kernel's -errno.
+ */
+int iod_nested_invalidate_all(struct iod_nested *n, uint32_t child);
+
+/*
  * Put the target back on its IOAS when it sits on one of ours, destroy
  * the children and the parent, free the stage-1 table. Call it while the
  * target's iommufd is open (before iod_target_close/iod_dirty_teardown);

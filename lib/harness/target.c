@@ -133,13 +133,17 @@ int iod_target_attach(struct iod_target *t, uint32_t pt_id)
 
 	if (t->mock) {
 		rc = iod_mock_dev_replace(t->fd, &t->md, pt_id);
-		if (!rc)
+		if (!rc) {
 			t->pt_id = t->md.hwpt_id;
+			t->parent_id = 0;
+		}
 		return rc;
 	}
 	rc = iod_vfio_attach(&t->vdev, &pt_id);
-	if (!rc)
+	if (!rc) {
 		t->pt_id = pt_id;
+		t->parent_id = 0;
+	}
 	return rc;
 }
 
@@ -150,8 +154,10 @@ int iod_target_detach(struct iod_target *t)
 	if (t->mock)
 		return iod_target_attach(t, t->ioas_id);
 	rc = iod_vfio_detach(&t->vdev);
-	if (!rc)
+	if (!rc) {
 		t->pt_id = 0;
+		t->parent_id = 0;
+	}
 	return rc;
 }
 

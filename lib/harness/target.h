@@ -22,6 +22,13 @@ struct iod_target {
 	struct iod_mock_dev md;	/* mock: attached to the IOAS at open */
 	struct iod_vfio_dev vdev; /* vfio-pci: bound, not attached at open */
 	uint32_t pt_id;		/* what the device is attached to, 0 if none */
+	/*
+	 * pt_id is a nested (stage-1) HWPT: its nest parent, the paging HWPT
+	 * whose IOPTEs the IOMMU walks last and marks dirty; 0 otherwise.
+	 * Set by iod_nested_attach() (harness/nested.h), cleared by every
+	 * attach.
+	 */
+	uint32_t parent_id;
 	bool peer;		/* fd belongs to another target */
 };
 
@@ -57,6 +64,15 @@ int iod_target_open_peer_flags(struct iod_target *peer,
 			       uint32_t mock_flags, char *why, size_t len);
 /* Attach (or re-attach, i.e. replace) to an IOAS or HWPT id. */
 int iod_target_attach(struct iod_target *t, uint32_t pt_id);
+/*
+ * The paging HWPT that translates the device's DMA last and holds its
+ * dirty bits: the nest parent when the device is on a nested HWPT, else
+ * what it is attached to.
+ */
+static inline uint32_t iod_target_paging_id(const struct iod_target *t)
+{
+	return t->parent_id ? t->parent_id : t->pt_id;
+}
 /*
  * Detach: the VFIO cdev detaches; a mock device cannot be detached, it is
  * re-attached to the target's IOAS instead.

@@ -223,6 +223,12 @@ const struct iod_key iod_schema[] = {
 		.help = "IOAS_MAP of a read-only (not WRITEABLE) range into an IOAS that holds a NEST_PARENT HWPT, and the NEST_PARENT allocation on an IOAS that holds one",
 	},
 	{
+		.key = "dirty.access_write",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "clean" }, { .name = "dirty" }),
+		.help = "a write through an in-kernel IOAS access (iommufd_access_rw(), an emulated device's; the mock's IOMMU_TEST_OP_ACCESS_RW): clean (never reported by a harvest, no IOPTE is walked) or dirty",
+	},
+	{
 		.key = "iova.alignment",
 		.type = IOD_KT_UINT,
 		.check = check_pow2,

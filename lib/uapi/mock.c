@@ -92,6 +92,40 @@ int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+int iod_mock_access_create(int fd, uint32_t ioas_id, uint32_t flags,
+			   int *access_fd)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.id = ioas_id,
+		.create_access = { .flags = flags },
+	};
+	int rc = iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
+
+	if (!rc)
+		*access_fd = (int)cmd.create_access.out_access_fd;
+	return rc;
+}
+
+int iod_mock_access_rw(int fd, int access_fd, uint64_t iova, void *buf,
+		       uint64_t len, uint32_t flags)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_RW,
+		.id = (uint32_t)access_fd,
+		.access_rw = {
+			.iova = iova,
+			.length = len,
+			.uptr = (uintptr_t)buf,
+			.flags = flags,
+		},
+	};
+
+	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 int iod_mock_present(int fd)
 {
 	/* An op no kernel defines: the mock answers EOPNOTSUPP. */

@@ -46,6 +46,21 @@ int iod_mock_check_iotlb(int fd, uint32_t hwpt_id, uint32_t iotlb_id,
 			 uint32_t value);
 
 /*
+ * IOMMU_TEST_OP_CREATE_ACCESS: an in-kernel access (as an emulated device
+ * or mdev driver has) on ioas_id, flags MOCK_FLAGS_ACCESS_CREATE_*;
+ * *access_fd gets its file. 0 or -errno.
+ */
+int iod_mock_access_create(int fd, uint32_t ioas_id, uint32_t flags,
+			   int *access_fd);
+/*
+ * IOMMU_TEST_OP_ACCESS_RW through the access: iommufd_access_rw() copies
+ * len bytes between buf and the memory at iova (MOCK_ACCESS_RW_WRITE:
+ * buf into memory). 0 or -errno.
+ */
+int iod_mock_access_rw(int fd, int access_fd, uint64_t iova, void *buf,
+		       uint64_t len, uint32_t flags);
+
+/*
  * Does the kernel behind iommufd `fd` have the mock (CONFIG_IOMMUFD_TEST)?
  * 1 yes, 0 no (IOMMU_TEST_CMD is not an ioctl there: ENOTTY), or -errno
  * when the question itself failed.

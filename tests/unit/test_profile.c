@@ -1083,6 +1083,26 @@ TEST_F(prof, nested_viommu_key)
 	EXPECT_NE(0, load_min(self, "nest", "nested.vtd_s1.addr_width = EINVAL\n"));
 }
 
+/* dirty.access_write: clean or dirty, nothing else; silent when unset. */
+TEST_F(prof, access_write_key)
+{
+	ASSERT_EQ(0, load_min(self, "access", "dirty.access_write = clean\n"))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "dirty.access_write",
+					"clean"));
+	EXPECT_FALSE(iod_profile_enum_is(self->p, "dirty.access_write",
+					 "dirty"));
+	ASSERT_EQ(0, load_min(self, "access", "dirty.access_write = dirty\n"))
+		TH_LOG("%s", self->err);
+	EXPECT_TRUE(iod_profile_enum_is(self->p, "dirty.access_write",
+					"dirty"));
+	EXPECT_NE(0, load_min(self, "access", "dirty.access_write = 0\n"));
+	EXPECT_NE(NULL, strstr(self->err, "dirty.access_write"))
+		TH_LOG("%s", self->err);
+	ASSERT_EQ(0, load_min(self, "access", "")) TH_LOG("%s", self->err);
+	EXPECT_EQ(NULL, iod_profile_enum(self->p, "dirty.access_write"));
+}
+
 /* Each value of an outcome rule stands for the errno the schema gives it. */
 TEST_F(prof, enum_errno)
 {
