@@ -138,3 +138,6 @@ nested.invalidate_entry_caps = unbounded
 # ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
 nested.viommu@-6.12 = absent
 nested.viommu@6.13- = present
+# NEST_PARENT is refused with or without DIRTY_TRACKING on this IOMMU
+# (alloc.nest_parent and alloc.dirty_nest_parent above, with their source).
+nested.dirty_parent = no_nesting

@@ -202,6 +202,10 @@ nested.invalidate_entry_caps = unbounded
 # ENOTTY), nested.md section 1 (6.12 lists no vIOMMU ioctl).
 nested.viommu@-6.12 = absent
 nested.viommu@6.13- = present
+# selftest.c mock_domain_alloc_user(): a paging domain takes NEST_PARENT and
+# DIRTY_TRACKING together (the flag mask at line 337), and gets dirty_ops
+# (line 345-347): a dirty nest parent, as alloc.dirty_nest_parent says.
+nested.dirty_parent = accepted
 # mock_domain_cache_invalidate_user() (6.12.117 selftest.c:605-621) checks
 # "inv.iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX" before it looks at
 # IOMMU_TEST_INVALIDATE_FLAG_ALL, although iommufd_test.h says "If
