@@ -243,6 +243,29 @@ static inline const char *iod_case_entry(const char *(*get)(
 		       (unsigned long long)__set); \
 } while (0)
 
+/* Bits one dirty leaf sets at page_size (the leaf is page aligned). */
+static inline uint64_t iod_leaf_bits(uint64_t leaf, uint64_t page_size)
+{
+	return page_size <= leaf ? leaf / page_size : 1;
+}
+
+/*
+ * One byte in the middle of the second huge leaf (`leaf` bytes, the
+ * bench's buffer made of them) dirties all of it: at the base page that is
+ * leaf / base leaf bits, at page_size its own count (NO_CLEAR harvests:
+ * the footprint still holds the byte).
+ */
+#define IOD_ASSERT_ONE_BYTE_WHOLE_LEAF(d, leaf, page_size) do { \
+	uint64_t __L = (leaf), __B = (d)->base_leaf; \
+	IOD_ASSERT_WRITE(d, __L + __L / 2 + 3, 1, 1); \
+	ASSERT_EQ(1, iod_fp_count(&(d)->fp)); \
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST((d)->iova, (d)->len, __B, \
+					       IOD_NO_CLEAR), __L / __B); \
+	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST((d)->iova, (d)->len, \
+					       (page_size), IOD_NO_CLEAR), \
+				iod_leaf_bits(__L, (page_size))); \
+} while (0)
+
 /*
  * The harvest succeeds and leaves the guards untouched, whatever its bits:
  * for a case that judges them itself (a known bug sets bits the model

@@ -18,12 +18,6 @@
 
 IOD_RUNS_PER_PROFILE_ENGINE
 
-/* Bits one dirty leaf sets at page_size (the leaf is page aligned). */
-static uint64_t leaf_bits(uint64_t leaf, uint64_t page_size)
-{
-	return page_size <= leaf ? leaf / page_size : 1;
-}
-
 /* Bits set by the dirty leaves [first, last] of a leaf-aligned span. */
 static uint64_t span_bits(uint64_t leaf, uint64_t page_size, uint64_t first,
 			  uint64_t last)
@@ -91,16 +85,9 @@ FIXTURE_TEARDOWN(huge)
 TEST_F(huge, one_byte_dirties_whole_leaf)
 {
 	struct iod_dirty *d = &self->d;
-	uint64_t L = self->leaf, B = d->base_leaf;
+	uint64_t L = self->leaf;
 
-	IOD_ASSERT_WRITE(d, L + L / 2 + 3, 1, 1);
-	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, B,
-					       IOD_NO_CLEAR),
-				L / B);
-	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, IOD_NO_CLEAR),
-				leaf_bits(L, variant->page_size));
+	IOD_ASSERT_ONE_BYTE_WHOLE_LEAF(d, L, variant->page_size);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
@@ -340,7 +327,7 @@ TEST_F(huge_base, base_leaf_bits)
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
 					       variant->page_size, IOD_NO_CLEAR),
-				leaf_bits(L, variant->page_size));
+				iod_leaf_bits(L, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	iod_fp_reset(&d->fp);
 	IOD_ASSERT_WRITE(d, H, H, 2);
@@ -387,7 +374,7 @@ TEST_F(huge_base, huge_pages_on_keeps_base_leaves)
 	ASSERT_EQ(1, iod_fp_count(&d->fp));
 	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
 					       variant->page_size, IOD_NO_CLEAR),
-				leaf_bits(self->leaf, variant->page_size));
+				iod_leaf_bits(self->leaf, variant->page_size));
 	IOD_ASSERT_HARVEST(d, variant->page_size, 0);
 	IOD_ASSERT_ERR(EINVAL, iod_bench_set_huge_pages(d, 0));
 	ASSERT_EQ(0, iod_bench_get_huge_pages(d, &val));

@@ -612,12 +612,6 @@ FIXTURE_TEARDOWN(nested_dirty_huge)
 	iod_dirty_teardown(&self->d);
 }
 
-/* Bits one dirty leaf sets at page_size (the leaf is page aligned). */
-static uint64_t leaf_bits(uint64_t leaf, uint64_t page_size)
-{
-	return page_size <= leaf ? leaf / page_size : 1;
-}
-
 /*
  * One byte in the middle of the second huge leaf dirties all of it: at
  * the base page that is huge leaf / base leaf bits, at the variant's page
@@ -626,16 +620,9 @@ static uint64_t leaf_bits(uint64_t leaf, uint64_t page_size)
 TEST_F(nested_dirty_huge, one_byte_whole_leaf)
 {
 	struct iod_dirty *d = &self->d;
-	uint64_t L = self->leaf, B = d->base_leaf;
+	uint64_t L = self->leaf;
 
-	IOD_ASSERT_WRITE(d, L + L / 2 + 3, 1, 1);
-	ASSERT_EQ(1, iod_fp_count(&d->fp));
-	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len, B,
-					       IOD_NO_CLEAR),
-				L / B);
-	IOD_ASSERT_HARVEST_BITS(d, IOD_HARVEST(d->iova, d->len,
-					       variant->page_size, IOD_NO_CLEAR),
-				leaf_bits(L, variant->page_size));
+	IOD_ASSERT_ONE_BYTE_WHOLE_LEAF(d, L, variant->page_size);
 	IOD_ASSERT_HARVEST_CLEARS(d, variant->page_size);
 	IOD_ASSERT_LANDED(d, L + L / 2 + 3, 1, 1);
 }
