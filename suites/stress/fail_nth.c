@@ -586,20 +586,28 @@ static int sweep(struct __test_metadata *_metadata,
 /*
  * Run the sweep of ops in a case: FAIL on a wrong iteration, then on a
  * splat or a leak, then XFAIL (a known bug in the profile) or FAIL on lost
- * bits.
+ * bits. The fail_* attributes are restored first; the operation log goes
+ * to the TAP when anything was wrong.
  */
 #define IOD_ASSERT_SWEEP(ops, untouched) do { \
 	struct sweep_result __r; \
+	struct iod_oplog *__logs[] = { &self->log }; \
+	int __rc; \
 	if ((ops)->mock_only && !self->d.t.mock) \
 		SKIP(return, "%s is the mock's own test op: on this target " \
 		     "the HWPT's dirty bits come from real DMA", (ops)->call); \
-	ASSERT_EQ(0, sweep(_metadata, self, (ops), (untouched), &__r)) \
-		TH_LOG("%s", __r.rep); \
+	__rc = sweep(_metadata, self, (ops), (untouched), &__r); \
+	iod_fail_nth_close(&self->fn); \
+	if (__rc) \
+		iod_oplog_dump(__logs, 1, stderr); \
+	ASSERT_EQ(0, __rc) TH_LOG("%s", __r.rep); \
 	if (__r.lost) \
 		TH_LOG("%u iteration(s) lost bits; the first: %s", __r.lost, \
 		       __r.lost_rep); \
 	IOD_ASSERT_NO_LEAK(); \
 	IOD_XFAIL_IF_KNOWN_BUG(__r.lost > 0); \
+	if (__r.lost) \
+		iod_oplog_dump(__logs, 1, stderr); \
 	ASSERT_EQ(0, __r.lost) TH_LOG("%s", __r.lost_rep); \
 } while (0)
 
@@ -641,12 +649,13 @@ FIXTURE_SETUP(fail_nth)
 	self->kfd = iod_kmsg_open();
 }
 
+/*
+ * A failed ASSERT does not reach the teardown with this kselftest harness:
+ * each case restores the fail_* attributes and dumps its operation log as
+ * soon as its sweep ends (IOD_ASSERT_SWEEP).
+ */
 FIXTURE_TEARDOWN(fail_nth)
 {
-	struct iod_oplog *logs[] = { &self->log };
-
-	if (!__test_passed(_metadata) && self->log.ops)
-		iod_oplog_dump(logs, 1, stderr);
 	iod_fail_nth_close(&self->fn);
 	if (self->bm)
 		munmap(self->bm, iod_host_page());
