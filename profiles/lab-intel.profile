@@ -141,3 +141,15 @@ nested.viommu@6.13- = present
 # NEST_PARENT is refused with or without DIRTY_TRACKING on this IOMMU
 # (alloc.nest_parent and alloc.dirty_nest_parent above, with their source).
 nested.dirty_parent = no_nesting
+
+# --- stress (suites/stress/fail_nth.c)
+# A GET_DIRTY_BITMAP that fails keeps every dirty bit for the next one:
+# iommufd_hwpt_get_dirty_bitmap() fails on its copy-in and object lookup,
+# iopt_read_and_clear_dirty_data() on iova_bitmap_alloc()
+# (drivers/iommu/iommufd/io_pagetable.c:496, 6.12), all before the walk
+# reads and clears the IOPTEs (io_pagetable.c:508).
+dirty.failed_harvest = keeps
+# A SET_DIRTY_TRACKING that fails changes nothing: its failures (copy-in,
+# iommufd_get_object) come before iopt_set_dirty_tracking() clears the
+# IOPTEs on enable (io_pagetable.c:607, 6.12).
+dirty.failed_set_tracking = keeps

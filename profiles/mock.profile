@@ -211,3 +211,20 @@ nested.dirty_parent = accepted
 # IOMMU_TEST_INVALIDATE_FLAG_ALL, although iommufd_test.h says "If
 # IOMMU_TEST_INVALIDATE_ALL is set in @flags, @iotlb_id will be ignored".
 known_bug.nested_invalidate.flag_all_ignores_id = unfixed: FLAG_ALL with an iotlb_id past MOCK_NESTED_DOMAIN_IOTLB_ID_MAX is EINVAL and invalidates nothing, although the uAPI says the id is ignored under FLAG_ALL
+
+# --- stress (suites/stress/fail_nth.c)
+# A GET_DIRTY_BITMAP that fails keeps every dirty bit for the next one:
+# iommufd_hwpt_get_dirty_bitmap() fails on its copy-in and object lookup,
+# iopt_read_and_clear_dirty_data() on iova_bitmap_alloc()
+# (drivers/iommu/iommufd/io_pagetable.c:496, 6.12), all before the walk
+# reads and clears the IOPTEs (io_pagetable.c:508).
+dirty.failed_harvest = keeps
+# A SET_DIRTY_TRACKING that fails changes nothing: its failures (copy-in,
+# iommufd_get_object) come before iopt_set_dirty_tracking() clears the
+# IOPTEs on enable (io_pagetable.c:607, 6.12).
+dirty.failed_set_tracking = keeps
+# iova_bitmap_set() (drivers/iommu/iommufd/iova_bitmap.c:401) pins the user
+# bitmap lazily since 7a7bba16244a (6.11) and returns nothing: when faulting
+# in a bitmap page fails after the IOPTEs were read and cleared, their bits
+# are lost and GET_DIRTY_BITMAP returns 0. Unfixed in 6.12.117.
+known_bug.fail_nth.get_bitmap_untouched@6.11- = unfixed: a bitmap page that cannot be faulted in after read-and-clear loses its bits for good and GET_DIRTY_BITMAP returns 0 (iova_bitmap_set() is void since 7a7bba16244a)

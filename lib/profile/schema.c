@@ -283,6 +283,18 @@ const struct iod_key iod_schema[] = {
 		.help = "GET_DIRTY_BITMAP into data the kernel cannot write (read-only, unmapped): dropped (rc 0, bits lost, dirty state cleared), enomem or efault",
 	},
 	{
+		.key = "dirty.failed_harvest",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "keeps" }, { .name = "clears" }),
+		.help = "a GET_DIRTY_BITMAP that returns an error (a failed allocation or copy): keeps every dirty bit for the next harvest, or clears some",
+	},
+	{
+		.key = "dirty.failed_set_tracking",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "keeps" }, { .name = "clears" }),
+		.help = "a SET_DIRTY_TRACKING that returns an error: keeps the tracking state and every dirty bit, or clears some",
+	},
+	{
 		.key = "nested.invalidate_non_nested",
 		.type = IOD_KT_ENUM,
 		.values = IOD_VALUES({ .name = "enoent", .err = ENOENT },

@@ -814,6 +814,8 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "dirty.unpinnable_bitmap\tenum\toptional\t{dropped: 0, enomem: ENOMEM, efault: EFAULT}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.set_reserved\tenum\toptional\t{ignored: 0, rejected: EOPNOTSUPP}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.hole\tenum\toptional\t{stops, skips}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.failed_harvest\tenum\toptional\t{keeps, clears}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.failed_set_tracking\tenum\toptional\t{keeps, clears}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_non_nested\tenum\toptional\t{enoent: ENOENT, einval: EINVAL, absent: ENOTTY}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_entry_caps\tenum\toptional\t{rejected: EINVAL, unbounded: 0}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.attach_incapable_via_child\tenum\toptional\t{refused, accepted, none}\t"));
