@@ -31,6 +31,15 @@ GUEST_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
 HOST_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(INCLUDES)
 TOOL_CFLAGS := $(BASE_CFLAGS) -O2 $(INCLUDES)
+# Files that expand TEST_F (suite programs, unit tests, the harness probe)
+# are built without optimisation: the kselftest harness keeps the pid of
+# its fork in a local across setjmp(), and optimised code restores it from
+# a register after a failed ASSERT's longjmp(), so that case's
+# FIXTURE_TEARDOWN never runs (and what it restores stays changed).
+# tests/harness_teardown.t checks it with build/guest/tests/teardown_probe.
+HARNESS_OPT := -O0
+$(BUILD)/guest/suites/%.o $(BUILD)/guest/tests/%.o: GUEST_CFLAGS += $(HARNESS_OPT)
+$(BUILD)/host/tests/%.o: HOST_CFLAGS += $(HARNESS_OPT)
 
 # Every .c under lib/ (by layer, see lib/README.md) is the suite library;
 # every directory under suites/ is a suite, every .c in it one program.
@@ -62,6 +71,7 @@ LAB_BINS := $(LAB_SRCS:runners/lab/guest/%.c=$(BUILD)/guest/lab/%)
 GUEST_TOOL_BINS := $(TOOLS:%=$(BUILD)/guest/bin/iodirty-%)
 HOST_TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/iodirty-%)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/tests/%)
+TEARDOWN_PROBE := $(BUILD)/guest/tests/teardown_probe
 
 .PHONY: all headers deps unit lab bench check clean install dist FORCE
 all: $(SUITE_BINS) $(BENCH_BINS) $(LAB_BINS) $(GUEST_TOOL_BINS) $(HOST_TOOL_BINS) \
@@ -118,6 +128,9 @@ $(BUILD)/guest/libbind.a: $(GUEST_BIND_OBJS)
 $(BUILD)/guest/suites/%: $(BUILD)/guest/suites/%.o $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
+$(TEARDOWN_PROBE): $(BUILD)/guest/tests/harness/teardown_probe.o
+	$(CC) -static -o $@ $^
+
 $(BUILD)/guest/bench/%: $(BUILD)/guest/bench/%.o $(BUILD)/guest/libbind.a $(BUILD)/guest/libiodirty.a
 	$(CC) -static -o $@ $^ -luring -lnuma -lpthread
 
@@ -162,7 +175,8 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(BUILD)/host/libiodirty.a
 # Host unit tests under ASan/UBSan, aggregated by prove.
 # tests/profile_check.t checks every profile against the suite programs.
 # tests/install.t and tests/iodirty.t install the tree from $(BUILD).
-unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS) $(BUILD)/guest/suites.list
+unit: $(UNIT_BINS) $(HOST_TOOL_BINS) $(GUEST_TOOL_BINS) $(SUITE_BINS) $(BUILD)/guest/suites.list \
+	$(TEARDOWN_PROBE)
 	IODIRTY_TOP=$(CURDIR) IODIRTY_BUILD=$(abspath $(BUILD)) IODIRTY_COLLECT_BIN=$(abspath $(BUILD))/bin/iodirty-collect \
 	IODIRTY_BIND_BIN=$(abspath $(BUILD))/bin/iodirty-bind \
 	IODIRTY_PROFILE_BIN=$(abspath $(BUILD))/bin/iodirty-profile \
