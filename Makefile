@@ -156,7 +156,9 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # The installable tree (kselftest style): relocatable, static, no build
 # tree or compiler needed where it runs. See runners/install.
-VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# Read once per make run: a tree edited while `make lab` runs must not
+# name a tarball other than the one this run made.
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 INSTALL_PATH ?= $(abspath $(BUILD))/install
 DIST_NAME = iodirty-$(VERSION)-x86_64
 DIST_TARBALL = $(abspath $(BUILD))/$(DIST_NAME).tar.gz
