@@ -26,6 +26,17 @@
 #include "harness/kmsg.h"
 #include "harness/rules.h"
 
+/*
+ * A case's time limit. The harness's 30 s catches a hang on native
+ * hardware; the lab emulates its IOMMUs and devices (TCG), and the hosts
+ * this runs on are shared and loaded, where a sound case can take several
+ * times longer. 120 s keeps a slow case from turning into a failure and
+ * still ends a hung one well inside the runner's program limit. A case
+ * that needs more says so with TEST_F_TIMEOUT.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 120
+
 /* Fail unless rc is -e (or 0 for e == 0); log both errno names. */
 #define IOD_ASSERT_ERR(e, rc) do { \
 	int __want = -(e), __got = (rc); \
