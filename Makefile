@@ -14,6 +14,9 @@
 # KSRC=/path/to/linux   build headers and the lab kernel from a kernel tree
 # KERNEL=/path/bzImage  boot this kernel image in the lab instead
 # FLAVOURS="mock intel" run only these lab flavours
+# PROGRAMS='stress/*'   run only these suite programs (SUITE/PROGRAM globs)
+# IODIRTY_STRESS=long IODIRTY_STRESS_SECONDS=N
+#                       a soak: the stress programs, each case N seconds
 # INSTALL_PATH=DIR      where make install puts the tree (default build/install)
 # DESTDIR=DIR           staging prefix in front of INSTALL_PATH
 SHELL := /bin/bash

@@ -104,4 +104,112 @@ int iod_vmpin_kb(uint64_t *kb);
  */
 int iod_id_gone(int fd, uint32_t id);
 
+/*
+ * The program's own arguments, taken from argv before the harness parses
+ * it: "--seconds N" makes the run a long one of N seconds a case (as
+ * IODIRTY_STRESS=long IODIRTY_STRESS_SECONDS=N), "--replay FILE" names an
+ * operation list a failing run dumped (iod_stress_replay_path()). A bad
+ * value: one clear error and exit(2).
+ */
+void iod_stress_take_args(int *argc, char **argv);
+/* --replay FILE, or NULL. */
+const char *iod_stress_replay_path(void);
+
+/* What a stress case did, printed at its end and in its progress lines. */
+struct iod_stress_figures {
+	uint64_t ops;		/* calls made, of every kind */
+	uint64_t harvests;	/* GET_DIRTY_BITMAP calls judged */
+	uint64_t bits_checked;	/* bitmap bits compared with the model */
+	uint64_t writes;	/* device writes or marks made */
+};
+
+/*
+ * "# stress figures: ops=N harvests=N bits=N writes=N" on stdout, the
+ * line a soak's totals are summed from (figures NULL: all zero).
+ */
+void iod_stress_figures_print(const struct iod_stress_figures *f);
+
+/*
+ * A case's main loop: `short_iters` rounds in a short run; in a long run
+ * rounds until the run's seconds are up, with a progress line
+ * ("# progress: WHAT: N rounds, S s left, <figures>") every 10 s.
+ *
+ *	iod_stress_loop_init(&l, "writers+harvester", 200);
+ *	l.figures = &fig;
+ *	while (iod_stress_loop_next(&l))
+ *		one_round(...);
+ */
+struct iod_stress_loop {
+	const char *what;
+	const struct iod_stress_figures *figures;	/* may stay NULL */
+	uint64_t rounds;	/* rounds begun */
+	uint64_t short_iters;
+	uint64_t end_ms, progress_ms;
+	bool long_run;
+};
+
+void iod_stress_loop_init(struct iod_stress_loop *l, const char *what,
+			  uint64_t short_iters);
+/* Begin the next round? false: the loop is over. */
+bool iod_stress_loop_next(struct iod_stress_loop *l);
+
+/*
+ * Machine counters a case must give back. Where the kernel has no such
+ * counter its have_* is false and it is not compared.
+ */
+struct iod_stress_counters {
+	uint64_t vmpin_kb;		/* VmPin of this process */
+	uint64_t memfree_kb;		/* MemFree */
+	uint64_t hugepages_free;	/* HugePages_Free */
+	uint64_t nr_iommu_pages;	/* /proc/vmstat (6.11+) */
+	bool have_hugepages, have_iommu_pages;
+};
+
+/* The tolerance of MemFree: other tasks and caches move it. */
+#define IOD_STRESS_MEMFREE_SLACK_KB 65536
+/* Page-table pages an IOMMU driver may keep cached between cases. */
+#define IOD_STRESS_IOMMU_PAGES_SLACK 64
+
+/* 0 or -errno of reading /proc. */
+int iod_stress_counters_read(struct iod_stress_counters *c);
+
+/*
+ * Is `after` back to `before`? VmPin and HugePages_Free exactly,
+ * nr_iommu_pages and MemFree within their slack. 0 yes, else -EBADE and
+ * rep names every counter that did not come back, with both values.
+ */
+int iod_stress_leak_check(const struct iod_stress_counters *before,
+			  const struct iod_stress_counters *after, char *rep,
+			  size_t len);
+
+/*
+ * End a stress program with this instead of IOD_HARNESS_MAIN: it takes the
+ * program's own arguments (iod_stress_take_args()) and, in a long run,
+ * gives every case the run's seconds on top of its time limit.
+ */
+#define IOD_STRESS_MAIN \
+	static void iod_stress_raise_timeouts(void) \
+	{ \
+		const struct iod_stress_mode *m = iod_stress_mode(); \
+		struct __fixture_metadata *f; \
+		struct __test_metadata *t; \
+		\
+		if (!m->long_run) \
+			return; \
+		for (f = __fixture_list; f; f = f->next) \
+			for (t = f->tests; t; t = t->next) \
+				t->timeout += (int)m->seconds; \
+	} \
+	int main(int argc, char **argv) \
+	{ \
+		iod_stress_take_args(&argc, argv); \
+		iod_engine_take_arg(&argc, argv); \
+		iod_seed_take_arg(&argc, argv); \
+		iod_env_load(argc, argv); \
+		if (!iod_env_listing(argc, argv)) \
+			iod_env_tap_header(); \
+		iod_stress_raise_timeouts(); \
+		return test_harness_run(argc, argv); \
+	}
+
 #endif

@@ -795,4 +795,4 @@ TEST_F(fail_nth, replace)
 	IOD_ASSERT_SWEEP(&replace_ops, false);
 }
 
-IOD_HARNESS_MAIN
+IOD_STRESS_MAIN

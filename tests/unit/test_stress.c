@@ -2,7 +2,9 @@
 /*
  * Unit tests of the stress programs' library (lib/harness/stress.c): the
  * run mode from IODIRTY_STRESS, thread seeds derived from the case seed,
- * the operation log's ring, its line format and its merged dump.
+ * the operation log's ring, its line format and its merged dump; the
+ * program's own arguments, the case loop, the figures line and the leak
+ * comparison of the machine counters (stress_run.c, stress_counters.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -146,6 +148,110 @@ TEST(vmpin_reads)
 
 	ASSERT_EQ(0, iod_vmpin_kb(&kb));
 	EXPECT_EQ(0u, kb);	/* nothing pinned by a unit test */
+}
+
+TEST(args_taken_from_argv)
+{
+	char *argv[] = { "prog", "-t", "x", "--replay", "/tmp/ops",
+			 "--seconds", "5", "-v", NULL };
+	int argc = 8;
+
+	unsetenv("IODIRTY_STRESS");
+	iod_stress_take_args(&argc, argv);
+	ASSERT_EQ(4, argc);
+	EXPECT_STREQ("prog", argv[0]);
+	EXPECT_STREQ("-t", argv[1]);
+	EXPECT_STREQ("x", argv[2]);
+	EXPECT_STREQ("-v", argv[3]);
+	EXPECT_EQ(NULL, argv[4]);
+	EXPECT_STREQ("/tmp/ops", iod_stress_replay_path());
+	EXPECT_STREQ("long", getenv("IODIRTY_STRESS"));
+	EXPECT_STREQ("5", getenv("IODIRTY_STRESS_SECONDS"));
+}
+
+TEST(loop_short_runs_its_rounds)
+{
+	struct iod_stress_loop l;
+	unsigned int n = 0;
+
+	/* this process's mode: short unless a test above made it long */
+	if (iod_stress_mode()->long_run)
+		SKIP(return, "the mode of this process is long");
+	iod_stress_loop_init(&l, "t", 7);
+	while (iod_stress_loop_next(&l))
+		n++;
+	EXPECT_EQ(7u, n);
+	EXPECT_FALSE(iod_stress_loop_next(&l));
+}
+
+TEST(loop_long_ends_when_the_seconds_are_up)
+{
+	struct iod_stress_loop l = { .long_run = true };
+
+	l.end_ms = 0;		/* already over */
+	EXPECT_FALSE(iod_stress_loop_next(&l));
+	EXPECT_EQ(0u, l.rounds);
+}
+
+TEST(figures_line)
+{
+	struct iod_stress_figures f = { .ops = 3, .harvests = 2,
+					.bits_checked = 128, .writes = 5 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FILE *old = stdout;
+
+	ASSERT_NE(NULL, mem);
+	stdout = mem;
+	iod_stress_figures_print(&f);
+	iod_stress_figures_print(NULL);
+	stdout = old;
+	fclose(mem);
+	EXPECT_STREQ("# stress figures: ops=3 harvests=2 bits=128 writes=5\n"
+		     "# stress figures: ops=0 harvests=0 bits=0 writes=0\n",
+		     buf);
+	free(buf);
+}
+
+TEST(leak_check_names_what_did_not_come_back)
+{
+	struct iod_stress_counters a = {
+		.vmpin_kb = 0, .memfree_kb = 1000000, .hugepages_free = 64,
+		.nr_iommu_pages = 10, .have_hugepages = true,
+		.have_iommu_pages = true,
+	};
+	struct iod_stress_counters b = a;
+	char rep[512];
+
+	EXPECT_EQ(0, iod_stress_leak_check(&a, &b, rep, sizeof(rep)));
+	EXPECT_STREQ("", rep);
+	/* within the slack */
+	b.memfree_kb -= IOD_STRESS_MEMFREE_SLACK_KB;
+	b.nr_iommu_pages += IOD_STRESS_IOMMU_PAGES_SLACK;
+	EXPECT_EQ(0, iod_stress_leak_check(&a, &b, rep, sizeof(rep)));
+	b.vmpin_kb = 2048;
+	b.hugepages_free = 63;
+	b.nr_iommu_pages++;
+	b.memfree_kb--;
+	EXPECT_EQ(-EBADE, iod_stress_leak_check(&a, &b, rep, sizeof(rep)));
+	EXPECT_NE(NULL, strstr(rep, "VmPin 0 kB before, 2048 kB after"));
+	EXPECT_NE(NULL, strstr(rep, "HugePages_Free 64 before, 63 after"));
+	EXPECT_NE(NULL, strstr(rep, "nr_iommu_pages 10 before, 75 after"));
+	EXPECT_NE(NULL, strstr(rep, "MemFree 1000000 kB before"));
+	/* a counter the kernel does not have is not compared */
+	b = a;
+	b.nr_iommu_pages = 1000;
+	b.have_iommu_pages = false;
+	EXPECT_EQ(0, iod_stress_leak_check(&a, &b, rep, sizeof(rep)));
+}
+
+TEST(counters_read)
+{
+	struct iod_stress_counters c;
+
+	ASSERT_EQ(0, iod_stress_counters_read(&c));
+	EXPECT_GT(c.memfree_kb, 0u);
 }
 
 TEST_HARNESS_MAIN
