@@ -7,7 +7,8 @@
  * for read, until the page is filled. While it is paused:
  *   - writes_around_pause: a leaf above L, not yet walked, is in this
  *     harvest; a leaf below L, already walked, comes in the next; L
- *     written again is in both;
+ *     written again is in both (the next judged on the mock only: a real
+ *     IOMMU's IOTLB is flushed after the whole walk);
  *   - holds_the_iopt: IOAS_UNMAP of another area waits until the harvest
  *     returns, IOMMU_DESTROY of the HWPT is EBUSY, and the harvest still
  *     returns 0 with every bit;
@@ -305,9 +306,18 @@ FIXTURE_TEARDOWN(harvest_pause)
 TEST_F(harvest_pause, writes_around_pause)
 {
 	struct iod_stress_loop loop;
+	/*
+	 * A harvest flushes the IOTLB after its whole walk
+	 * (iommu_read_and_clear_dirty()): L written again during the pause
+	 * may go through a cached translation whose dirty bit was set before
+	 * the harvest cleared it, and set nothing. Only the mock (no IOTLB)
+	 * must report it in the next harvest; B and H were clean before the
+	 * harvest, so their writes set their dirty bits on every IOMMU.
+	 */
+	bool l_again = self->d.t.mock;
 
-	if (!self->d.t.mock)
-		SKIP(return, "a harvest flushes the IOTLB after its whole walk (iommu_read_and_clear_dirty()): a device write during the pause may use a cached translation whose dirty bit is already set, so where a leaf written mid-walk is reported is exact on the mock only");
+	if (!l_again)
+		TH_LOG("L written during the pause: not judged in the next harvest on an IOMMU with an IOTLB");
 	iod_stress_loop_init(&loop, "writes around a paused harvest", 12);
 	loop.figures = &self->fig;
 	while (iod_stress_loop_next(&loop)) {
@@ -331,7 +341,9 @@ TEST_F(harvest_pause, writes_around_pause)
 		ASSERT_BITS(bit(l) | bit(u) | bit(h), got,
 			    "the paused harvest (L, U and H above the pause)");
 		ASSERT_EQ(0, harvest(self, &next));
-		ASSERT_BITS(bit(b) | bit(l), next,
+		if (!l_again)
+			next &= ~bit(l);
+		ASSERT_BITS(bit(b) | (l_again ? bit(l) : 0), next,
 			    "the next harvest (B below the pause, L again)");
 	}
 	CASE_END();
