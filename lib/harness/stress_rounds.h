@@ -69,14 +69,23 @@ int64_t iod_round_exact(struct iod_round *r, char *rep, size_t len);
 /*
  * In a TEST_F body: `n` rounds of r in a short run (until the seconds are
  * up in a long one), each exact; on the first wrong one the `nlogs`
- * operation logs go to the TAP and the case fails saying why.
+ * operation logs go to the TAP and the case fails saying why. A case runs
+ * one such loop (a long run raises its time limit by the seconds once);
+ * its other phases run IOD_ASSERT_ROUNDS_FIXED: `n` rounds in every run.
  */
-#define IOD_ASSERT_ROUNDS(r, what, n, logs, nlogs) do { \
+#define IOD_ASSERT_ROUNDS(r, what, n, logs, nlogs) \
+	IOD_ASSERT_ROUNDS_MODE(r, what, n, logs, nlogs, false)
+#define IOD_ASSERT_ROUNDS_FIXED(r, what, n, logs, nlogs) \
+	IOD_ASSERT_ROUNDS_MODE(r, what, n, logs, nlogs, true)
+
+#define IOD_ASSERT_ROUNDS_MODE(r, what, n, logs, nlogs, fixed) do { \
 	struct iod_stress_loop __l; \
 	char __rep[512] = ""; \
 	int64_t __w = 0; \
 	iod_stress_loop_init(&__l, (what), (n)); \
 	__l.figures = (r)->fig; \
+	if (fixed) \
+		__l.long_run = false; \
 	while (iod_stress_loop_next(&__l)) { \
 		__w = iod_round_exact((r), __rep, sizeof(__rep)); \
 		if (__w) \

@@ -184,6 +184,8 @@ FIXTURE_TEARDOWN(memory)
 
 #define ASSERT_ROUNDS(what, n) \
 	IOD_ASSERT_ROUNDS(&self->r, (what), (n), self->logs, 2)
+#define ASSERT_ROUNDS_FIXED(what, n) \
+	IOD_ASSERT_ROUNDS_FIXED(&self->r, (what), (n), self->logs, 2)
 #define ASSERT_TRANSLATES(off, len, what) \
 	IOD_ASSERT_TRANSLATES(&self->d, (off), (len), (what))
 #define ASSERT_VMPIN(kb, what) IOD_ASSERT_VMPIN((kb), (what))
@@ -329,7 +331,7 @@ TEST_F(memory, move_pinned)
 	BENCH_ON_NODE(&plain_opts, 0);
 	BITMAP_ANON(self->d.leaf);
 	self->r.landed = true;
-	ASSERT_ROUNDS("before the move", ROUNDS / 4);
+	ASSERT_ROUNDS_FIXED("before the move", ROUNDS / 4);
 
 	ASSERT_EQ(0, move_buffer(self, 1, &not_moved));
 	TH_LOG("move_pages() of the %" PRIu64 " pinned pages: %ld not moved",
@@ -350,7 +352,7 @@ TEST_F(memory, move_pinned)
 	ASSERT_EQ(0, iod_bench_map(&self->d, self->d.buf, self->d.len,
 				   self->d.iova));
 	ASSERT_TRANSLATES(0, self->d.len, "mapped again after the move");
-	ASSERT_ROUNDS("moved and mapped again", ROUNDS / 4);
+	ASSERT_ROUNDS_FIXED("moved and mapped again", ROUNDS / 4);
 	FINISH();
 }
 
@@ -636,7 +638,7 @@ TEST_F(memory, thp_split_collapse)
 		SKIP(return, "the bench's buffer got no transparent huge page (AnonHugePages 0)");
 	half = self->d.len / 2;
 	ASSERT_EQ(0, iod_vmpin_kb(&pin));
-	ASSERT_ROUNDS("a whole transparent huge page", ROUNDS / 4);
+	ASSERT_ROUNDS_FIXED("a whole transparent huge page", ROUNDS / 4);
 
 	/* split: read-only second half, the first still written */
 	ASSERT_EQ(0, mprotect((uint8_t *)self->d.buf + half, half, PROT_READ));
@@ -660,7 +662,7 @@ TEST_F(memory, thp_split_collapse)
 					      strerror(-rc));
 	self->r.off = half;
 	self->r.landed = false;
-	ASSERT_ROUNDS("the zapped half", ROUNDS / 4);
+	ASSERT_ROUNDS_FIXED("the zapped half", ROUNDS / 4);
 
 	/* MADV_COLLAPSE of pinned base pages: EAGAIN; unpinned: done */
 	self->extra_len = 2 * thp;
@@ -692,7 +694,7 @@ TEST_F(memory, thp_split_collapse)
 				strerror(rc));
 	self->r.off = 0;
 	self->r.len = 0;
-	ASSERT_ROUNDS("the bench after the collapse", ROUNDS / 8);
+	ASSERT_ROUNDS_FIXED("the bench after the collapse", ROUNDS / 8);
 	FINISH();
 }
 
