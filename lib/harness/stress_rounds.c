@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "harness/harvest.h"
+#include "harness/kmsg.h"
 #include "harness/stress_rounds.h"
 #include "util.h"
 
@@ -104,4 +107,60 @@ int64_t iod_round_exact(struct iod_round *r, char *rep, size_t len)
 	}
 	iod_fp_reset(&d->fp);
 	return wrong;
+}
+
+int iod_rounds_case_init(struct iod_rounds_case *c, uint64_t case_seed,
+			 const char *case_id)
+{
+	uint64_t seed = iod_stress_thread_seed(case_seed, case_id, 0);
+	int rc;
+
+	c->kfd = -1;
+	c->logs[0] = &c->log;
+	c->logs[1] = &c->tlog;
+	rc = iod_stress_counters_read(&c->before);
+	if (rc)
+		return rc;
+	iod_rand_init(&c->rnd, seed);
+	rc = iod_oplog_init(&c->log, 0, seed, 128);
+	if (!rc)
+		rc = iod_oplog_init(&c->tlog, 1,
+				    iod_stress_thread_seed(case_seed, case_id,
+							   1), 128);
+	if (rc)
+		return rc;
+	c->kfd = iod_kmsg_open();
+	return 0;
+}
+
+int iod_rounds_case_map_bitmap(struct iod_rounds_case *c, unsigned int pages)
+{
+	c->bm_map_len = pages * iod_host_page();
+	c->bm_map = mmap(NULL, c->bm_map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (c->bm_map == MAP_FAILED) {
+		c->bm_map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+void iod_rounds_case_release(struct iod_rounds_case *c)
+{
+	if (c->bm_map)
+		munmap(c->bm_map, c->bm_map_len);
+	c->bm_map = NULL;
+	if (c->bench)
+		iod_dirty_teardown(&c->d);
+	c->bench = false;
+}
+
+void iod_rounds_case_free(struct iod_rounds_case *c)
+{
+	iod_rounds_case_release(c);
+	iod_oplog_free(&c->log);
+	iod_oplog_free(&c->tlog);
+	if (c->kfd >= 0)
+		close(c->kfd);
+	c->kfd = -1;
 }

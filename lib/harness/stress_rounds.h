@@ -52,6 +52,67 @@ size_t iod_round_bitmap_bytes(const struct iod_dirty *d, uint64_t page_size);
 int64_t iod_round_exact(struct iod_round *r, char *rep, size_t len);
 
 /*
+ * What a case of rounds holds beside the rounds: its bench, the machine
+ * counters from before it, its figures, the operation logs of its thread
+ * (0) and of a helper thread (1), the generator, the kernel-log witness
+ * and the bitmap's memory.
+ */
+struct iod_rounds_case {
+	struct iod_dirty d;
+	bool bench;			/* d set up and not torn down yet */
+	struct iod_stress_counters before;
+	struct iod_stress_figures fig;
+	struct iod_oplog log, tlog;
+	struct iod_oplog *logs[2];	/* log, tlog: for iod_oplog_dump() */
+	struct iod_rand rnd;
+	struct iod_round r;
+	int kfd;			/* iod_kmsg_open(), -1 when closed */
+	void *bm_map;			/* the bitmap's memory (mmap) */
+	size_t bm_map_len;
+	struct iod_bitmap_buf bm;
+};
+
+/*
+ * Read the counters, seed the generator and the logs from the case's
+ * seed (thread 0: the case, 1: its helper), open the kernel-log witness.
+ * 0 or -errno.
+ */
+int iod_rounds_case_init(struct iod_rounds_case *c, uint64_t case_seed,
+			 const char *case_id);
+/*
+ * Map `pages` host pages of populated anonymous memory as bm_map. 0 or
+ * -errno.
+ */
+int iod_rounds_case_map_bitmap(struct iod_rounds_case *c, unsigned int pages);
+/* Unmap bm_map and tear the bench down (what the case has not yet). */
+void iod_rounds_case_release(struct iod_rounds_case *c);
+/* Release, then free the logs and close the witness. */
+void iod_rounds_case_free(struct iod_rounds_case *c);
+
+/*
+ * In a FIXTURE_SETUP: iod_rounds_case_init() of the running case, its
+ * seeds in the TAP.
+ */
+#define IOD_ROUNDS_CASE_SETUP(c) do { \
+	char __id[128]; \
+	uint64_t __seed = iod_seed(); \
+	iod_case_id(__id, sizeof(__id), _metadata, variant); \
+	ASSERT_EQ(0, iod_rounds_case_init((c), __seed, __id)); \
+	TH_LOG("seed %llu (replay: IODIRTY_SEED=%llu), thread 0 seed %llu, thread 1 seed %llu", \
+	       (unsigned long long)__seed, (unsigned long long)__seed, \
+	       (unsigned long long)(c)->log.seed, \
+	       (unsigned long long)(c)->tlog.seed); \
+} while (0)
+
+/* In a TEST_F body: the bench of opts, the rounds on it. */
+#define IOD_ROUNDS_BENCH(c, opts) do { \
+	(c)->bench = true; \
+	IOD_DIRTY_SETUP(&(c)->d, (opts)); \
+	(c)->r = (struct iod_round){ .d = &(c)->d, .rnd = &(c)->rnd, \
+				     .log = &(c)->log, .fig = &(c)->fig }; \
+} while (0)
+
+/*
  * In a TEST_F body, after the case tore its bench down: no kernel splat
  * since kfd was opened (iod_kmsg_open()), and the machine counters back
  * to `before` (iod_stress_leak_check()).

@@ -67,21 +67,8 @@
 #define BM_MAP_PAGES 3
 
 FIXTURE(memory) {
-	struct iod_dirty d;
-	bool bench;		/* d is set up and not yet torn down */
-	struct iod_stress_counters before;
-	struct iod_stress_figures fig;
-	struct iod_oplog log, tlog;	/* the case's thread, its helper's */
-	struct iod_oplog *logs[2];
-	struct iod_rand rnd;
-	struct iod_round r;
-	uint64_t seed;
-	int kfd;
-	/* the bitmap's memory */
-	void *bm_map;
-	size_t bm_map_len;
-	bool bm_numa;		/* from numa_alloc_onnode() */
-	struct iod_bitmap_buf bm;
+	struct iod_rounds_case c;
+	bool bm_numa;		/* c.bm_map from numa_alloc_onnode() */
 	/* a helper thread, a hog child */
 	pthread_t thr;
 	bool thr_on;
@@ -97,24 +84,8 @@ FIXTURE(memory) {
 
 FIXTURE_SETUP(memory)
 {
-	char id[128];
-	uint64_t tseed;
-
-	self->kfd = -1;
 	self->hog = -1;
-	ASSERT_EQ(0, iod_stress_counters_read(&self->before));
-	self->seed = iod_seed();
-	iod_case_id(id, sizeof(id), _metadata, variant);
-	tseed = iod_stress_thread_seed(self->seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 "), thread 0 seed %" PRIu64,
-	       self->seed, self->seed, tseed);
-	iod_rand_init(&self->rnd, tseed);
-	ASSERT_EQ(0, iod_oplog_init(&self->log, 0, tseed, 128));
-	tseed = iod_stress_thread_seed(self->seed, id, 1);
-	ASSERT_EQ(0, iod_oplog_init(&self->tlog, 1, tseed, 128));
-	self->logs[0] = &self->log;
-	self->logs[1] = &self->tlog;
-	self->kfd = iod_kmsg_open();
+	IOD_ROUNDS_CASE_SETUP(&self->c);
 }
 
 static void stop_helpers(FIXTURE_DATA(memory) *self)
@@ -134,69 +105,54 @@ static void stop_helpers(FIXTURE_DATA(memory) *self)
 
 static void free_memory(FIXTURE_DATA(memory) *self)
 {
-	if (self->bm_map && self->bm_numa)
-		numa_free(self->bm_map, self->bm_map_len);
-	else if (self->bm_map)
-		munmap(self->bm_map, self->bm_map_len);
-	self->bm_map = NULL;
+	if (self->c.bm_map && self->bm_numa) {
+		numa_free(self->c.bm_map, self->c.bm_map_len);
+		self->c.bm_map = NULL;
+	}
 	if (self->extra)
 		munmap(self->extra, self->extra_len);
 	self->extra = NULL;
-	if (self->bench)
-		iod_dirty_teardown(&self->d);
-	self->bench = false;
+	iod_rounds_case_release(&self->c);
 }
 
 FIXTURE_TEARDOWN(memory)
 {
 	stop_helpers(self);
 	free_memory(self);
-	iod_oplog_free(&self->log);
-	iod_oplog_free(&self->tlog);
-	if (self->kfd >= 0)
-		close(self->kfd);
+	iod_rounds_case_free(&self->c);
 }
 
-/* The bench of opts; the rounds write and harvest it. */
-#define BENCH(opts) do { \
-	self->bench = true; \
-	IOD_DIRTY_SETUP(&self->d, (opts)); \
-	self->r = (struct iod_round){ .d = &self->d, .rnd = &self->rnd, \
-				      .log = &self->log, .fig = &self->fig }; \
-} while (0)
+#define BENCH(opts) IOD_ROUNDS_BENCH(&self->c, (opts))
 
 /* The rounds' bitmap over a page boundary of bm_map. */
 #define BITMAP_STRADDLE(page_size) do { \
-	ASSERT_EQ(0, iod_round_bitmap_straddle(&self->bm, self->bm_map, \
-		  self->bm_map_len, \
-		  iod_round_bitmap_bytes(&self->d, (page_size)))); \
-	self->r.bm = &self->bm; \
+	ASSERT_EQ(0, iod_round_bitmap_straddle(&self->c.bm, self->c.bm_map, \
+		  self->c.bm_map_len, \
+		  iod_round_bitmap_bytes(&self->c.d, (page_size)))); \
+	self->c.r.bm = &self->c.bm; \
 } while (0)
 
 /* Plain anonymous memory for the bitmap, populated. */
 #define BITMAP_ANON(page_size) do { \
-	self->bm_map_len = BM_MAP_PAGES * iod_host_page(); \
-	self->bm_map = mmap(NULL, self->bm_map_len, PROT_READ | PROT_WRITE, \
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0); \
-	ASSERT_NE(MAP_FAILED, self->bm_map) self->bm_map = NULL; \
+	ASSERT_EQ(0, iod_rounds_case_map_bitmap(&self->c, BM_MAP_PAGES)); \
 	BITMAP_STRADDLE(page_size); \
 } while (0)
 
 #define ASSERT_ROUNDS(what, n) \
-	IOD_ASSERT_ROUNDS(&self->r, (what), (n), self->logs, 2)
+	IOD_ASSERT_ROUNDS(&self->c.r, (what), (n), self->c.logs, 2)
 #define ASSERT_ROUNDS_FIXED(what, n) \
-	IOD_ASSERT_ROUNDS_FIXED(&self->r, (what), (n), self->logs, 2)
+	IOD_ASSERT_ROUNDS_FIXED(&self->c.r, (what), (n), self->c.logs, 2)
 #define ASSERT_TRANSLATES(off, len, what) \
-	IOD_ASSERT_TRANSLATES(&self->d, (off), (len), (what))
+	IOD_ASSERT_TRANSLATES(&self->c.d, (off), (len), (what))
 #define ASSERT_VMPIN(kb, what) IOD_ASSERT_VMPIN((kb), (what))
 
 /* The case's end: figures, helpers stopped, everything given back. */
 #define FINISH() do { \
-	iod_stress_figures_print(&self->fig); \
+	iod_stress_figures_print(&self->c.fig); \
 	stop_helpers(self); \
 	free_memory(self); \
-	IOD_ASSERT_GIVEN_BACK(self->kfd, &self->before); \
-	self->kfd = -1; \
+	IOD_ASSERT_GIVEN_BACK(self->c.kfd, &self->c.before); \
+	self->c.kfd = -1; \
 } while (0)
 
 static const struct iod_dirty_opts plain_opts = {
@@ -268,7 +224,7 @@ static long first_off_node(void *va, size_t len, int node, int *found)
 	numa_bitmask_free(__m); \
 	BENCH(opts); \
 	numa_set_localalloc(); \
-	ASSERT_ON_NODE(self->d.buf, self->d.len, (node), "the buffer"); \
+	ASSERT_ON_NODE(self->c.d.buf, self->c.d.len, (node), "the buffer"); \
 } while (0)
 
 TEST_F(memory, numa_split)
@@ -276,15 +232,15 @@ TEST_F(memory, numa_split)
 	NEED_TWO_NODES();
 	BENCH_ON_NODE(&plain_opts, 0);
 	numa_set_strict(1);
-	self->bm_map_len = BM_MAP_PAGES * iod_host_page();
-	self->bm_map = numa_alloc_onnode(self->bm_map_len, 1);
-	ASSERT_NE(NULL, self->bm_map);
+	self->c.bm_map_len = BM_MAP_PAGES * iod_host_page();
+	self->c.bm_map = numa_alloc_onnode(self->c.bm_map_len, 1);
+	ASSERT_NE(NULL, self->c.bm_map);
 	self->bm_numa = true;
-	memset(self->bm_map, 0, self->bm_map_len);
-	ASSERT_ON_NODE(self->bm_map, self->bm_map_len, 1, "the bitmap");
-	BITMAP_STRADDLE(self->d.leaf);
+	memset(self->c.bm_map, 0, self->c.bm_map_len);
+	ASSERT_ON_NODE(self->c.bm_map, self->c.bm_map_len, 1, "the bitmap");
+	BITMAP_STRADDLE(self->c.d.leaf);
 	ASSERT_ROUNDS("buffer on node 0, bitmap on node 1", ROUNDS);
-	ASSERT_ON_NODE(self->bm_map, self->bm_map_len, 1,
+	ASSERT_ON_NODE(self->c.bm_map, self->c.bm_map_len, 1,
 		       "the bitmap after the harvests");
 	FINISH();
 }
@@ -295,7 +251,7 @@ TEST_F(memory, numa_split)
  */
 static int move_buffer(FIXTURE_DATA(memory) *self, int node, long *not_moved)
 {
-	unsigned int n = self->d.len / iod_host_page(), i;
+	unsigned int n = self->c.d.len / iod_host_page(), i;
 	void **pages = calloc(n, sizeof(*pages));
 	int *nodes = calloc(n, sizeof(*nodes)), *status = calloc(n, sizeof(int));
 	uint64_t t = iod_now_ns();
@@ -306,16 +262,16 @@ static int move_buffer(FIXTURE_DATA(memory) *self, int node, long *not_moved)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		pages[i] = (uint8_t *)self->d.buf + i * iod_host_page();
+		pages[i] = (uint8_t *)self->c.d.buf + i * iod_host_page();
 		nodes[i] = node;
 	}
 	*not_moved = numa_move_pages(0, n, pages, nodes, status,
 				     MPOL_MF_MOVE);
 	if (*not_moved < 0)
 		rc = -errno;
-	iod_oplog_add(&self->log, "MOVE_PAGES", (uint64_t)node, n,
+	iod_oplog_add(&self->c.log, "MOVE_PAGES", (uint64_t)node, n,
 		      (uint64_t)*not_moved, t, iod_now_ns(), rc);
-	self->fig.ops++;
+	self->c.fig.ops++;
 out:
 	free(pages);
 	free(nodes);
@@ -329,29 +285,29 @@ TEST_F(memory, move_pinned)
 
 	NEED_TWO_NODES();
 	BENCH_ON_NODE(&plain_opts, 0);
-	BITMAP_ANON(self->d.leaf);
-	self->r.landed = true;
+	BITMAP_ANON(self->c.d.leaf);
+	self->c.r.landed = true;
 	ASSERT_ROUNDS_FIXED("before the move", ROUNDS / 4);
 
 	ASSERT_EQ(0, move_buffer(self, 1, &not_moved));
 	TH_LOG("move_pages() of the %" PRIu64 " pinned pages: %ld not moved",
-	       self->d.len / iod_host_page(), not_moved);
-	ASSERT_ON_NODE(self->d.buf, self->d.len, 0,
+	       self->c.d.len / iod_host_page(), not_moved);
+	ASSERT_ON_NODE(self->c.d.buf, self->c.d.len, 0,
 		       "the pinned buffer after move_pages()");
-	ASSERT_TRANSLATES(0, self->d.len, "after move_pages()");
+	ASSERT_TRANSLATES(0, self->c.d.len, "after move_pages()");
 	ASSERT_ROUNDS("pinned pages after the move", ROUNDS / 2);
-	ASSERT_TRANSLATES(0, self->d.len, "after the writes");
+	ASSERT_TRANSLATES(0, self->c.d.len, "after the writes");
 
 	/* unpinned, they move; mapped again, they are tracked */
-	ASSERT_EQ(0, iod_ioas_unmap(self->d.t.fd, self->d.t.ioas_id,
-				    self->d.iova, self->d.len, NULL));
+	ASSERT_EQ(0, iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id,
+				    self->c.d.iova, self->c.d.len, NULL));
 	ASSERT_EQ(0, move_buffer(self, 1, &not_moved));
 	ASSERT_EQ(0, not_moved);
-	ASSERT_ON_NODE(self->d.buf, self->d.len, 1,
+	ASSERT_ON_NODE(self->c.d.buf, self->c.d.len, 1,
 		       "the unmapped buffer after move_pages()");
-	ASSERT_EQ(0, iod_bench_map(&self->d, self->d.buf, self->d.len,
-				   self->d.iova));
-	ASSERT_TRANSLATES(0, self->d.len, "mapped again after the move");
+	ASSERT_EQ(0, iod_bench_map(&self->c.d, self->c.d.buf, self->c.d.len,
+				   self->c.d.iova));
+	ASSERT_TRANSLATES(0, self->c.d.len, "mapped again after the move");
 	ASSERT_ROUNDS_FIXED("moved and mapped again", ROUNDS / 4);
 	FINISH();
 }
@@ -369,13 +325,13 @@ static void *bitmap_mover(void *arg)
 
 	for (k = 0; !atomic_load(&self->stop); k++) {
 		for (i = 0; i < BM_MAP_PAGES; i++) {
-			pages[i] = (uint8_t *)self->bm_map + i * page;
+			pages[i] = (uint8_t *)self->c.bm_map + i * page;
 			nodes[i] = k & 1;
 		}
 		t = iod_now_ns();
 		rc = numa_move_pages(0, BM_MAP_PAGES, pages, nodes, status,
 				     MPOL_MF_MOVE);
-		iod_oplog_add(&self->tlog, "MOVE_PAGES(bitmap)", k & 1,
+		iod_oplog_add(&self->c.tlog, "MOVE_PAGES(bitmap)", k & 1,
 			      BM_MAP_PAGES, (uint64_t)rc, t, iod_now_ns(),
 			      rc < 0 ? -errno : 0);
 		if (rc < 0) {
@@ -393,8 +349,8 @@ TEST_F(memory, move_bitmap_during_harvests)
 {
 	NEED_TWO_NODES();
 	BENCH(&plain_opts);
-	BITMAP_ANON(self->d.leaf);
-	TH_LOG("thread 1 (the mover) seed %" PRIu64, self->tlog.seed);
+	BITMAP_ANON(self->c.d.leaf);
+	TH_LOG("thread 1 (the mover) seed %" PRIu64, self->c.tlog.seed);
 	ASSERT_EQ(0, pthread_create(&self->thr, NULL, bitmap_mover, self));
 	self->thr_on = true;
 	ASSERT_ROUNDS("harvests into a moving bitmap", ROUNDS);
@@ -502,7 +458,7 @@ TEST_F(memory, memory_pressure)
 		SKIP(return, "MemAvailable %" PRIu64 " kB: too little to press (the case keeps %" PRIu64 " kB free)",
 		     avail, floor_kb);
 	BENCH(&plain_opts);
-	BITMAP_ANON(self->d.leaf);
+	BITMAP_ANON(self->c.d.leaf);
 	ASSERT_EQ(0, iod_vmpin_kb(&pin));
 	ASSERT_EQ(0, pipe(pfd));
 	pcp0 = pcp_free_kb();
@@ -521,7 +477,7 @@ TEST_F(memory, memory_pressure)
 	       held / M, meminfo_kb("MemAvailable:"), avail);
 	ASSERT_LT(0, held) TH_LOG("the hog could take no memory: nothing was pressed");
 	ASSERT_ROUNDS("harvests under memory pressure", ROUNDS);
-	ASSERT_TRANSLATES(0, self->d.len, "under memory pressure");
+	ASSERT_TRANSLATES(0, self->c.d.len, "under memory pressure");
 	ASSERT_VMPIN(pin, "under memory pressure");
 	ASSERT_EQ(0, kill(self->hog, 0)) TH_LOG("the hog died before it was killed");
 	stop_helpers(self);
@@ -530,8 +486,8 @@ TEST_F(memory, memory_pressure)
 		/* free, but not in MemFree: the leak check counts them as free */
 		TH_LOG("%" PRIu64 " kB more free pages on the per-CPU lists than before the hog",
 		       pcp - pcp0);
-		self->before.memfree_kb -= iod_min_u64(pcp - pcp0,
-						       self->before.memfree_kb);
+		self->c.before.memfree_kb -= iod_min_u64(pcp - pcp0,
+						       self->c.before.memfree_kb);
 	}
 	FINISH();
 }
@@ -549,7 +505,7 @@ static void *compactor(void *arg)
 		rc = fd < 0 || write(fd, "1", 1) != 1 ? -errno : 0;
 		if (fd >= 0)
 			close(fd);
-		iod_oplog_add(&self->tlog, "COMPACT_MEMORY", 0, 0, 0, t,
+		iod_oplog_add(&self->c.tlog, "COMPACT_MEMORY", 0, 0, 0, t,
 			      iod_now_ns(), rc);
 		if (rc) {
 			self->helper_err = rc;
@@ -567,8 +523,8 @@ TEST_F(memory, compaction)
 	if (access("/proc/sys/vm/compact_memory", W_OK))
 		SKIP(return, "no /proc/sys/vm/compact_memory: CONFIG_COMPACTION");
 	BENCH(&plain_opts);
-	BITMAP_ANON(self->d.leaf);
-	self->r.landed = true;
+	BITMAP_ANON(self->c.d.leaf);
+	self->c.r.landed = true;
 	ASSERT_EQ(0, iod_vmpin_kb(&pin));
 	ASSERT_EQ(0, pthread_create(&self->thr, NULL, compactor, self));
 	self->thr_on = true;
@@ -577,7 +533,7 @@ TEST_F(memory, compaction)
 	ASSERT_EQ(0, self->helper_err) TH_LOG("compact_memory: %s",
 					      strerror(-self->helper_err));
 	TH_LOG("%" PRIu64 " compactions ran", self->helper_done);
-	ASSERT_TRANSLATES(0, self->d.len, "after compaction");
+	ASSERT_TRANSLATES(0, self->c.d.len, "after compaction");
 	ASSERT_VMPIN(pin, "after compaction");
 	FINISH();
 }
@@ -633,35 +589,35 @@ TEST_F(memory, thp_split_collapse)
 		SKIP(return, "transparent huge pages are off (CONFIG_TRANSPARENT_HUGEPAGE, /sys/kernel/mm/transparent_hugepage/enabled)");
 	o.leaves = thp / iod_base_leaf();
 	BENCH(&o);
-	BITMAP_ANON(self->d.leaf);
-	if (!anon_huge_kb(self->d.buf))
+	BITMAP_ANON(self->c.d.leaf);
+	if (!anon_huge_kb(self->c.d.buf))
 		SKIP(return, "the bench's buffer got no transparent huge page (AnonHugePages 0)");
-	half = self->d.len / 2;
+	half = self->c.d.len / 2;
 	ASSERT_EQ(0, iod_vmpin_kb(&pin));
 	ASSERT_ROUNDS_FIXED("a whole transparent huge page", ROUNDS / 4);
 
 	/* split: read-only second half, the first still written */
-	ASSERT_EQ(0, mprotect((uint8_t *)self->d.buf + half, half, PROT_READ));
+	ASSERT_EQ(0, mprotect((uint8_t *)self->c.d.buf + half, half, PROT_READ));
 	ASSERT_VMPIN(pin, "after mprotect of half");
-	ASSERT_TRANSLATES(0, self->d.len, "after mprotect of half");
-	self->r.len = half;
-	self->r.landed = true;
+	ASSERT_TRANSLATES(0, self->c.d.len, "after mprotect of half");
+	self->c.r.len = half;
+	self->c.r.landed = true;
 	ASSERT_ROUNDS("the split page's writable half", ROUNDS / 4);
-	ASSERT_EQ(0, mprotect((uint8_t *)self->d.buf + half, half,
+	ASSERT_EQ(0, mprotect((uint8_t *)self->c.d.buf + half, half,
 			      PROT_READ | PROT_WRITE));
 
 	/* zap the CPU mapping of the second half: the IOVA keeps its pages */
-	ASSERT_EQ(0, madvise((uint8_t *)self->d.buf + half, half,
+	ASSERT_EQ(0, madvise((uint8_t *)self->c.d.buf + half, half,
 			     MADV_DONTNEED));
 	ASSERT_VMPIN(pin, "after MADV_DONTNEED of half");
 	ASSERT_TRANSLATES(0, half, "the half kept");
-	rc = iod_engine_check_map(&self->d.engine, self->d.iova + half,
-				  (uint8_t *)self->d.buf + half, half);
+	rc = iod_engine_check_map(&self->c.d.engine, self->c.d.iova + half,
+				  (uint8_t *)self->c.d.buf + half, half);
 	if (rc != -EOPNOTSUPP)
 		ASSERT_EQ(-EINVAL, rc) TH_LOG("after MADV_DONTNEED the IOVA must still reach the pinned pages, not the CPU's new ones: %s",
 					      strerror(-rc));
-	self->r.off = half;
-	self->r.landed = false;
+	self->c.r.off = half;
+	self->c.r.landed = false;
 	ASSERT_ROUNDS_FIXED("the zapped half", ROUNDS / 4);
 
 	/* MADV_COLLAPSE of pinned base pages: EAGAIN; unpinned: done */
@@ -674,26 +630,26 @@ TEST_F(memory, thp_split_collapse)
 	memset(base, 0x5a, thp);
 	ASSERT_EQ(0, madvise(base, thp, MADV_HUGEPAGE));
 	ASSERT_EQ(0, anon_huge_kb(base));
-	ASSERT_EQ(0, iod_ioas_pick_iova(self->d.t.fd, self->d.t.ioas_id, thp,
-					iod_bench_iova_floor(&self->d, 0),
-					iod_bench_align(&self->d), &iova));
-	ASSERT_EQ(0, iod_ioas_map_fixed(self->d.t.fd, self->d.t.ioas_id, base,
+	ASSERT_EQ(0, iod_ioas_pick_iova(self->c.d.t.fd, self->c.d.t.ioas_id, thp,
+					iod_bench_iova_floor(&self->c.d, 0),
+					iod_bench_align(&self->c.d), &iova));
+	ASSERT_EQ(0, iod_ioas_map_fixed(self->c.d.t.fd, self->c.d.t.ioas_id, base,
 					thp, iova));
 	rc = madvise(base, thp, MADV_COLLAPSE) ? errno : 0;
 	if (rc == EINVAL) {
-		iod_ioas_unmap(self->d.t.fd, self->d.t.ioas_id, iova, thp, NULL);
+		iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id, iova, thp, NULL);
 		SKIP(return, "MADV_COLLAPSE is EINVAL: the kernel has none (6.1+)");
 	}
 	ASSERT_EQ(EAGAIN, rc) TH_LOG("MADV_COLLAPSE of pinned base pages: %s, not EAGAIN",
 				     strerror(rc));
 	ASSERT_EQ(0, anon_huge_kb(base));
-	ASSERT_EQ(0, iod_ioas_unmap(self->d.t.fd, self->d.t.ioas_id, iova, thp,
+	ASSERT_EQ(0, iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id, iova, thp,
 				    NULL));
 	rc = madvise(base, thp, MADV_COLLAPSE) ? errno : 0;
 	ASSERT_EQ(0, rc) TH_LOG("MADV_COLLAPSE of the same pages unpinned: %s",
 				strerror(rc));
-	self->r.off = 0;
-	self->r.len = 0;
+	self->c.r.off = 0;
+	self->c.r.len = 0;
 	ASSERT_ROUNDS_FIXED("the bench after the collapse", ROUNDS / 8);
 	FINISH();
 }
@@ -708,32 +664,29 @@ TEST_F(memory, hugetlbfs_leaves)
 	int64_t w = 0;
 
 	BENCH(&o);
-	self->bm_map_len = BM_MAP_PAGES * iod_host_page();
-	self->bm_map = mmap(NULL, self->bm_map_len, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->bm_map) self->bm_map = NULL;
-	ASSERT_EQ(iod_huge_leaf(), self->d.leaf);
+	ASSERT_EQ(0, iod_rounds_case_map_bitmap(&self->c, BM_MAP_PAGES));
+	ASSERT_EQ(iod_huge_leaf(), self->c.d.leaf);
 	TH_LOG("hugetlb leaves of %" PRIu64 " bytes, harvested at %" PRIu64 " and %" PRIu64,
-	       self->d.leaf, self->d.base_leaf, self->d.leaf);
-	self->r.landed = true;
+	       self->c.d.leaf, self->c.d.base_leaf, self->c.d.leaf);
+	self->c.r.landed = true;
 	iod_stress_loop_init(&l, "writes and harvests of huge leaves", ROUNDS);
-	l.figures = &self->fig;
+	l.figures = &self->c.fig;
 	while (iod_stress_loop_next(&l)) {
 		/* a byte in a leaf reports every base page of it */
-		self->r.page_size = l.rounds & 1 ? self->d.leaf :
-				    self->d.base_leaf;
-		ASSERT_EQ(0, iod_round_bitmap_straddle(&self->bm, self->bm_map,
-			  self->bm_map_len,
-			  iod_round_bitmap_bytes(&self->d, self->r.page_size)));
-		self->r.bm = &self->bm;
-		w = iod_round_exact(&self->r, rep, sizeof(rep));
+		self->c.r.page_size = l.rounds & 1 ? self->c.d.leaf :
+				    self->c.d.base_leaf;
+		ASSERT_EQ(0, iod_round_bitmap_straddle(&self->c.bm, self->c.bm_map,
+			  self->c.bm_map_len,
+			  iod_round_bitmap_bytes(&self->c.d, self->c.r.page_size)));
+		self->c.r.bm = &self->c.bm;
+		w = iod_round_exact(&self->c.r, rep, sizeof(rep));
 		if (w)
 			break;
 	}
 	if (w)
-		iod_oplog_dump(self->logs, 2, stderr);
+		iod_oplog_dump(self->c.logs, 2, stderr);
 	ASSERT_EQ(0, w) TH_LOG("round %" PRIu64 " at page size %" PRIu64 ": %s",
-			       l.rounds, self->r.page_size, rep);
+			       l.rounds, self->c.r.page_size, rep);
 	FINISH();
 }
 

@@ -47,20 +47,9 @@
 #define BM_MAP_PAGES 6
 
 FIXTURE(uring) {
-	struct iod_dirty d;
-	bool bench;
-	struct iod_stress_counters before;
-	struct iod_stress_figures fig;
-	struct iod_oplog log, tlog;	/* the case's thread, its helper's */
-	struct iod_oplog *logs[2];
-	struct iod_rand rnd;
-	struct iod_round r;
-	int kfd;
+	struct iod_rounds_case c;
 	struct io_uring ring;
 	bool ring_on;
-	void *bm_map;
-	size_t bm_map_len;
-	struct iod_bitmap_buf bm;
 	pthread_t thr;
 	bool thr_on;
 	atomic_bool stop;
@@ -70,30 +59,15 @@ FIXTURE(uring) {
 
 FIXTURE_SETUP(uring)
 {
-	char id[128];
-	uint64_t seed, tseed;
 	int rc;
 
-	self->kfd = -1;
-	ASSERT_EQ(0, iod_stress_counters_read(&self->before));
-	seed = iod_seed();
-	iod_case_id(id, sizeof(id), _metadata, variant);
-	tseed = iod_stress_thread_seed(seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 "), thread 0 seed %" PRIu64,
-	       seed, seed, tseed);
-	iod_rand_init(&self->rnd, tseed);
-	ASSERT_EQ(0, iod_oplog_init(&self->log, 0, tseed, 128));
-	ASSERT_EQ(0, iod_oplog_init(&self->tlog, 1,
-				    iod_stress_thread_seed(seed, id, 1), 128));
-	self->logs[0] = &self->log;
-	self->logs[1] = &self->tlog;
+	IOD_ROUNDS_CASE_SETUP(&self->c);
 	rc = io_uring_queue_init(8, &self->ring, 0);
 	if (rc == -ENOSYS || rc == -EPERM)
 		SKIP(return, "io_uring: %s (CONFIG_IO_URING, /proc/sys/kernel/io_uring_disabled)",
 		     strerror(-rc));
 	ASSERT_EQ(0, rc) TH_LOG("io_uring_queue_init: %s", strerror(-rc));
 	self->ring_on = true;
-	self->kfd = iod_kmsg_open();
 }
 
 static void stop_helper(FIXTURE_DATA(uring) *self)
@@ -109,63 +83,49 @@ static void free_all(FIXTURE_DATA(uring) *self)
 	if (self->ring_on)
 		io_uring_queue_exit(&self->ring);
 	self->ring_on = false;
-	if (self->bm_map)
-		munmap(self->bm_map, self->bm_map_len);
-	self->bm_map = NULL;
-	if (self->bench)
-		iod_dirty_teardown(&self->d);
-	self->bench = false;
+	iod_rounds_case_release(&self->c);
 }
 
 FIXTURE_TEARDOWN(uring)
 {
 	stop_helper(self);
 	free_all(self);
-	iod_oplog_free(&self->log);
-	iod_oplog_free(&self->tlog);
-	if (self->kfd >= 0)
-		close(self->kfd);
+	iod_rounds_case_free(&self->c);
 }
 
 /* The bench, and the rounds' bitmap over a page boundary of bm_map. */
 #define BENCH_AND_BITMAP() do { \
 	const struct iod_dirty_opts __o = { .leaves = NLEAVES, .enable = true }; \
-	self->bench = true; \
-	IOD_DIRTY_SETUP(&self->d, &__o); \
-	self->r = (struct iod_round){ .d = &self->d, .rnd = &self->rnd, \
-				      .log = &self->log, .fig = &self->fig }; \
-	self->bm_map_len = BM_MAP_PAGES * iod_host_page(); \
-	self->bm_map = mmap(NULL, self->bm_map_len, PROT_READ | PROT_WRITE, \
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0); \
-	ASSERT_NE(MAP_FAILED, self->bm_map) self->bm_map = NULL; \
-	ASSERT_EQ(0, iod_round_bitmap_straddle(&self->bm, self->bm_map, \
+	IOD_ROUNDS_BENCH(&self->c, &__o); \
+	ASSERT_EQ(0, iod_rounds_case_map_bitmap(&self->c, BM_MAP_PAGES)); \
+	ASSERT_EQ(0, iod_round_bitmap_straddle(&self->c.bm, self->c.bm_map, \
 		  BM_PAGES * iod_host_page(), \
-		  iod_round_bitmap_bytes(&self->d, self->d.leaf))); \
-	self->r.bm = &self->bm; \
+		  iod_round_bitmap_bytes(&self->c.d, self->c.d.leaf))); \
+	self->c.r.bm = &self->c.bm; \
 } while (0)
 
 #define ASSERT_ROUNDS(what, n) \
-	IOD_ASSERT_ROUNDS(&self->r, (what), (n), self->logs, 2)
+	IOD_ASSERT_ROUNDS(&self->c.r, (what), (n), self->c.logs, 2)
 #define ASSERT_ROUNDS_FIXED(what, n) \
-	IOD_ASSERT_ROUNDS_FIXED(&self->r, (what), (n), self->logs, 2)
+	IOD_ASSERT_ROUNDS_FIXED(&self->c.r, (what), (n), self->c.logs, 2)
 
 #define FINISH() do { \
-	iod_stress_figures_print(&self->fig); \
+	iod_stress_figures_print(&self->c.fig); \
 	stop_helper(self); \
 	free_all(self); \
-	IOD_ASSERT_GIVEN_BACK(self->kfd, &self->before); \
-	self->kfd = -1; \
+	IOD_ASSERT_GIVEN_BACK(self->c.kfd, &self->c.before); \
+	self->c.kfd = -1; \
 } while (0)
 
 /* IORING_REGISTER_BUFFERS of the whole bench buffer: 0 or -errno. */
 static int register_buffer(FIXTURE_DATA(uring) *self)
 {
-	struct iovec iov = { .iov_base = self->d.buf, .iov_len = self->d.len };
+	struct iovec iov = { .iov_base = self->c.d.buf, .iov_len = self->c.d.len };
 	uint64_t t = iod_now_ns();
 	int rc = io_uring_register_buffers(&self->ring, &iov, 1);
 
-	self->fig.ops++;
-	return iod_oplog_add(&self->log, "REGISTER_BUFFERS", self->d.len, 0,
+	self->c.fig.ops++;
+	return iod_oplog_add(&self->c.log, "REGISTER_BUFFERS", self->c.d.len, 0,
 			     0, t, iod_now_ns(), rc);
 }
 
@@ -174,8 +134,8 @@ static int unregister_buffer(FIXTURE_DATA(uring) *self)
 	uint64_t t = iod_now_ns();
 	int rc = io_uring_unregister_buffers(&self->ring);
 
-	self->fig.ops++;
-	return iod_oplog_add(&self->log, "UNREGISTER_BUFFERS", 0, 0, 0, t,
+	self->c.fig.ops++;
+	return iod_oplog_add(&self->c.log, "UNREGISTER_BUFFERS", 0, 0, 0, t,
 			     iod_now_ns(), rc);
 }
 
@@ -184,7 +144,7 @@ TEST_F(uring, register_buffers_double_pin)
 	uint64_t pinned, share;
 
 	BENCH_AND_BITMAP();
-	share = self->d.len / K;	/* base pages: no compound page */
+	share = self->c.d.len / K;	/* base pages: no compound page */
 	ASSERT_EQ(0, iod_vmpin_kb(&pinned));
 	TH_LOG("VmPin %" PRIu64 " kB with the IOAS mapping; the buffer is %" PRIu64 " kB",
 	       pinned, share);
@@ -201,13 +161,13 @@ TEST_F(uring, register_buffers_double_pin)
 	/* the IOAS lets go while io_uring holds on, then maps it again */
 	ASSERT_EQ(0, register_buffer(self));
 	IOD_ASSERT_VMPIN(pinned + share, "registered again");
-	ASSERT_EQ(0, iod_ioas_unmap(self->d.t.fd, self->d.t.ioas_id,
-				    self->d.iova, self->d.len, NULL));
+	ASSERT_EQ(0, iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id,
+				    self->c.d.iova, self->c.d.len, NULL));
 	IOD_ASSERT_VMPIN(pinned, "unmapped from the IOAS: its share gone");
-	ASSERT_EQ(0, iod_bench_map(&self->d, self->d.buf, self->d.len,
-				   self->d.iova));
+	ASSERT_EQ(0, iod_bench_map(&self->c.d, self->c.d.buf, self->c.d.len,
+				   self->c.d.iova));
 	IOD_ASSERT_VMPIN(pinned + share, "mapped again beside io_uring's pin");
-	IOD_ASSERT_TRANSLATES(&self->d, 0, self->d.len,
+	IOD_ASSERT_TRANSLATES(&self->c.d, 0, self->c.d.len,
 			      "mapped again beside io_uring's pin");
 	ASSERT_ROUNDS_FIXED("mapped again, registered", ROUNDS / 4);
 	ASSERT_EQ(0, unregister_buffer(self));
@@ -245,7 +205,7 @@ static void *zapper(void *arg)
 {
 	FIXTURE_DATA(uring) *self = arg;
 	size_t page = iod_host_page();
-	uint8_t *va = (uint8_t *)self->bm_map + BM_PAGES * page;
+	uint8_t *va = (uint8_t *)self->c.bm_map + BM_PAGES * page;
 	size_t len = (BM_MAP_PAGES - BM_PAGES) * page;
 	struct io_uring ring;
 	unsigned int k;
@@ -261,7 +221,7 @@ static void *zapper(void *arg)
 		memset(va, (int)k, len);	/* fault them in again */
 		t = iod_now_ns();
 		rc = ring_madvise(&ring, va, len, MADV_DONTNEED);
-		iod_oplog_add(&self->tlog, "MADVISE(DONTNEED)", (uintptr_t)va,
+		iod_oplog_add(&self->c.tlog, "MADVISE(DONTNEED)", (uintptr_t)va,
 			      len, 0, t, iod_now_ns(), rc);
 		if (rc) {
 			self->helper_err = rc;
@@ -284,20 +244,20 @@ TEST_F(uring, madvise_bitmap_during_harvests)
 	int advice, rc;
 
 	BENCH_AND_BITMAP();
-	TH_LOG("thread 1 (the zapper) seed %" PRIu64, self->tlog.seed);
+	TH_LOG("thread 1 (the zapper) seed %" PRIu64, self->c.tlog.seed);
 	ASSERT_EQ(0, pthread_create(&self->thr, NULL, zapper, self));
 	self->thr_on = true;
 	iod_stress_loop_init(&l, "harvests into zapped bitmap pages", ROUNDS);
-	l.figures = &self->fig;
+	l.figures = &self->c.fig;
 	while (iod_stress_loop_next(&l)) {
 		advice = pageout && l.rounds & 1 ? MADV_PAGEOUT : MADV_DONTNEED;
 		t = iod_now_ns();
-		rc = ring_madvise(&self->ring, self->bm_map, bm_len, advice);
-		iod_oplog_add(&self->log, advice == MADV_PAGEOUT ?
+		rc = ring_madvise(&self->ring, self->c.bm_map, bm_len, advice);
+		iod_oplog_add(&self->c.log, advice == MADV_PAGEOUT ?
 			      "MADVISE(PAGEOUT)" : "MADVISE(DONTNEED)",
-			      (uintptr_t)self->bm_map, bm_len, 0, t,
+			      (uintptr_t)self->c.bm_map, bm_len, 0, t,
 			      iod_now_ns(), rc);
-		self->fig.ops++;
+		self->c.fig.ops++;
 		if (rc == -EINVAL && advice == MADV_PAGEOUT) {
 			TH_LOG("IORING_OP_MADVISE(MADV_PAGEOUT) is EINVAL: MADV_DONTNEED only");
 			pageout = false;
@@ -305,12 +265,12 @@ TEST_F(uring, madvise_bitmap_during_harvests)
 		}
 		ASSERT_EQ(0, rc) TH_LOG("IORING_OP_MADVISE of the bitmap: %s",
 					strerror(-rc));
-		w = iod_round_exact(&self->r, rep, sizeof(rep));
+		w = iod_round_exact(&self->c.r, rep, sizeof(rep));
 		if (w)
 			break;
 	}
 	if (w)
-		iod_oplog_dump(self->logs, 2, stderr);
+		iod_oplog_dump(self->c.logs, 2, stderr);
 	ASSERT_EQ(0, w) TH_LOG("round %" PRIu64 ": %s", l.rounds, rep);
 	stop_helper(self);
 	ASSERT_EQ(0, self->helper_err) TH_LOG("the zapper: %s",
