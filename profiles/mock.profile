@@ -248,3 +248,17 @@ known_bug.fail_nth.get_bitmap_untouched@6.11- = unfixed: a bitmap page that cann
 # read and cleared are lost and GET_DIRTY_BITMAP returns 0. Unfixed in
 # 6.12.117; core code (drivers/iommu/iommufd/iova_bitmap.c).
 known_bug.harvest_pause.bitmap_unmapped@6.11- = unfixed: a bitmap page unmapped during a harvest loses the bits read and cleared for it and GET_DIRTY_BITMAP returns 0 (iova_bitmap_set() is void since 7a7bba16244a)
+
+# --- stress (suites/stress/harvest_race.c)
+# Two clearing harvests of one range at once: mock_test_and_clear_dirty()
+# (drivers/iommu/iommufd/selftest.c:224-236, 6.12.117) does xa_load() then
+# xa_store() of the entry with no lock, so both harvests may find a leaf
+# dirty and report it, and the second store finds the entry changed and hits
+# WARN_ON_ONCE(ent != old) at selftest.c:236 (once per boot). Measured on
+# 6.12.117 in the lab: two harvesters started together on 256 leaves beside
+# 2 clean-known writers reported 201 of 8000 marks twice, none lost, and
+# WARNed; the lab's console sentinel fails the program on that WARNING. The
+# mock is test code; an IOMMU's atomic test-and-clear splits the bits. Here
+# the case runs its two harvesters in turns (no loss, no duplicate still
+# asserted) and reports XFAIL naming this.
+lab_defect.same_range_harvesters.no_loss = the mock's read-and-clear is a load then a store with no lock (selftest.c:224-236): two harvests of one range both report a mark, and the racing store WARNs once per boot (selftest.c:236 WARN_ON_ONCE(ent != old))
