@@ -20,9 +20,10 @@
  *   ioas_copy             IOAS_COPY of the tracked area into a second IOAS
  *                         with its own dirty HWPT and device: each device's
  *                         writes only in its own HWPT's harvest
- *   attach_replace_churn  replace between two dirty HWPTs and a plain one
- *                         while writing and harvesting: each HWPT reports
- *                         what was written while the device was on it
+ *   attach_replace_churn  attach, detach and replace between two dirty
+ *                         HWPTs and a plain one while writing and
+ *                         harvesting: each HWPT reports what was written
+ *                         while the device was on it
  *   enable_disable_epochs random epochs: exact within one, enable clears,
  *                         harvests while disabled as dirty.get_while_disabled
  *
@@ -57,6 +58,7 @@
 #define NLEAVES 64		/* the bench's tracked leaves */
 #define AREA_LEAVES 16		/* leaves of one area of the region */
 #define NTHREADS 4
+#define DETACHED 3		/* attach_replace_churn: the device on no HWPT */
 
 FIXTURE(churn) {
 	struct iod_dirty d;
@@ -409,7 +411,8 @@ TEST_F(churn, attach_replace_churn)
 {
 	struct iod_dirty *d = &self->d;
 	struct iod_stress_loop l;
-	uint32_t h[3];
+	/* two dirty HWPTs, a plain one where allowed, detached (id 0) */
+	uint32_t h[4] = { 0 };
 	unsigned int nh = 2, cur = 0, x;
 	struct iod_rand rnd;
 	char rep[512] = "";
@@ -439,16 +442,27 @@ TEST_F(churn, attach_replace_churn)
 		unsigned int op = r % 8;
 
 		r >>= 3;
-		if (op < 2) {
+		if (op < 2 || (op == 2 && cur == DETACHED)) {
 			x = (cur + 1 + (unsigned int)(r % (nh - 1))) % nh;
+			if (cur == DETACHED)
+				x = (unsigned int)(r % nh);
 			t = iod_now_ns();
-
 			rc = iod_target_attach(&d->t, h[x]);
 			logged(self, "REPLACE", h[cur], h[x], 0, t, rc);
-			IOD_ASSERT_SERIAL(rc == 0, "replace %u -> %u: %s",
+			IOD_ASSERT_SERIAL(rc == 0, "attach/replace %u -> %u: %s",
 					  h[cur], h[x], strerror(-rc));
 			cur = x;
+		} else if (op == 2) {
+			/* the mock re-attaches to the IOAS: a plain auto domain */
+			t = iod_now_ns();
+			rc = iod_target_detach(&d->t);
+			logged(self, "DETACH", h[cur], d->t.pt_id, 0, t, rc);
+			IOD_ASSERT_SERIAL(rc == 0, "detach from %u: %s", h[cur],
+					  strerror(-rc));
+			cur = DETACHED;
 		} else if (op < 6) {
+			if (cur == DETACHED && !d->t.mock)
+				continue;	/* no domain: a DMA would fault */
 			rc = touch(self, (unsigned int)(r % NLEAVES),
 				   cur < 2 ? &self->fp[cur] : NULL);
 			IOD_ASSERT_SERIAL(rc == 0, "device write on HWPT %u: %s",
