@@ -672,19 +672,28 @@ FIXTURE_TEARDOWN(churn_memlock)
 
 TEST_F(churn_memlock, memlock_limit)
 {
+	struct iod_stress_figures fig = { 0 };
 	struct iod_memlock_result res;
+	struct iod_stress_loop l;
 	char id[128];
-	uint64_t seed = iod_seed();
+	uint64_t seed = iod_seed(), tseed;
 
 	iod_case_id(id, sizeof(id), _metadata, variant);
-	seed = iod_stress_thread_seed(seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (thread 0)", seed);
-	iod_memlock_run(seed, &res);
-	if (res.verdict == IOD_MEMLOCK_SKIP)
-		SKIP(return, "%s", res.rep);
-	ASSERT_EQ(IOD_MEMLOCK_PASS, res.verdict) TH_LOG("%s", res.rep);
+	tseed = iod_stress_thread_seed(seed, id, 0);
+	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64
+	       "), thread 0 seed %" PRIu64, seed, seed, tseed);
+	/* one child in a short run; a long run repeats it with new seeds */
+	iod_stress_loop_init(&l, "memlock", 1);
+	l.figures = &fig;
+	while (iod_stress_loop_next(&l)) {
+		iod_memlock_run(tseed + l.rounds - 1, &res);
+		if (res.verdict == IOD_MEMLOCK_SKIP)
+			SKIP(return, "%s", res.rep);
+		ASSERT_EQ(IOD_MEMLOCK_PASS, res.verdict) TH_LOG("%s", res.rep);
+		fig_add(&fig, &res.fig);
+	}
 	TH_LOG("%s", res.rep);
-	iod_stress_figures_print(&res.fig);
+	iod_stress_figures_print(&fig);
 	IOD_ASSERT_NO_SPLAT(self->kfd);
 	self->kfd = -1;
 }
