@@ -86,6 +86,7 @@ struct worker {
 	bool mark;		/* churner: mark its areas (mock) */
 	bool end_mapped;	/* churner: leave its areas mapped */
 	pthread_t th;
+	bool started;
 };
 
 FIXTURE_SETUP(churn)
@@ -257,10 +258,24 @@ static void *churner_main(void *arg)
 		TH_LOG("%s", __rep); \
 } while (0)
 
+/*
+ * Start w's thread; a thread that cannot start fails the run, so the
+ * others stop and can be joined.
+ */
 static void start(struct worker *w, void *(*fn)(void *))
 {
-	if (pthread_create(&w->th, NULL, fn, w))
-		w->th = 0;
+	int rc = pthread_create(&w->th, NULL, fn, w);
+
+	w->started = !rc;
+	if (rc)
+		iod_churn_fail(w->c, "pthread_create: %s", strerror(rc));
+}
+
+static void join(struct worker *w)
+{
+	if (w->started)
+		pthread_join(w->th, NULL);
+	w->started = false;
 }
 
 TEST_F(churn, map_unmap_churn)
@@ -289,12 +304,9 @@ TEST_F(churn, map_unmap_churn)
 	start(&wr, writer_main);
 	start(&ch, churner_main);
 	start(&hv, harvester_main);
-	ASSERT_NE(0, wr.th);
-	ASSERT_NE(0, ch.th);
-	ASSERT_NE(0, hv.th);
-	pthread_join(wr.th, NULL);
-	pthread_join(ch.th, NULL);
-	pthread_join(hv.th, NULL);
+	join(&wr);
+	join(&ch);
+	join(&hv);
 	fig_add(&self->fig, &wr.fig);
 	fig_add(&self->fig, &hv.fig);
 	fig_add(&self->fig, &ch.fig);
@@ -326,7 +338,6 @@ TEST_F(churn, harvest_across_churn)
 	ch.end_mapped = true;
 	atomic_store(&c->running, 1);
 	start(&ch, churner_main);
-	ASSERT_NE(0, ch.th);
 	iod_stress_loop_init(&l, "writes+harvests", iters(self, 1000));
 	l.figures = &me.fig;
 	while (!atomic_load(&c->failed) && iod_stress_loop_next(&l)) {
@@ -336,7 +347,7 @@ TEST_F(churn, harvest_across_churn)
 		if (iod_churn_harvest(c, me.log, &me.fig))
 			break;
 	}
-	pthread_join(ch.th, NULL);
+	join(&ch);
 	/* every churned area mapped again: the last harvest reaches all */
 	c->reach_all = c->nleaves;
 	if (!atomic_load(&c->failed))
