@@ -296,9 +296,9 @@ TEST_F(churn, map_unmap_churn)
 	       PRIx64 ", +0x%" PRIx64 ")", self->d.iova, self->d.len,
 	       c->niova, c->nlen);
 
-	worker_init(self, &wr, 1, iters(self, 1500));
+	worker_init(self, &wr, 1, iters(self, 4000));
 	worker_init(self, &hv, 2, 0);
-	worker_init(self, &ch, 3, 1500);
+	worker_init(self, &ch, 3, 3000);
 	ch.mark = true;
 	atomic_store(&c->running, 2);
 	start(&wr, writer_main);
@@ -333,12 +333,12 @@ TEST_F(churn, harvest_across_churn)
 	ASSERT_EQ(0, iod_churn_range(c, c->niova, c->niova + c->nlen));
 
 	worker_init(self, &me, 1, 0);
-	worker_init(self, &ch, 2, 1500);
+	worker_init(self, &ch, 2, 3000);
 	ch.mark = true;
 	ch.end_mapped = true;
 	atomic_store(&c->running, 1);
 	start(&ch, churner_main);
-	iod_stress_loop_init(&l, "writes+harvests", iters(self, 1000));
+	iod_stress_loop_init(&l, "writes+harvests", iters(self, 2000));
 	l.figures = &me.fig;
 	while (!atomic_load(&c->failed) && iod_stress_loop_next(&l)) {
 		k = 1 + (unsigned int)iod_rand_below(&me.rnd, 4);
@@ -446,7 +446,7 @@ TEST_F(churn, attach_replace_churn)
 	ASSERT_EQ(0, fp_bench(self, &self->fp[0]));
 	ASSERT_EQ(0, fp_bench(self, &self->fp[1]));
 
-	iod_stress_loop_init(&l, "replace+writes+harvests", iters(self, 2000));
+	iod_stress_loop_init(&l, "replace+writes+harvests", iters(self, 4000));
 	l.figures = &self->fig;
 	while (iod_stress_loop_next(&l)) {
 		uint64_t r = iod_rand_next(&rnd), t;
@@ -516,7 +516,7 @@ TEST_F(churn, enable_disable_epochs)
 	iod_rand_init(&rnd, self->logs[0].seed);
 	ASSERT_EQ(0, fp_bench(self, &self->fp[0]));
 
-	iod_stress_loop_init(&l, "epochs", iters(self, 2000));
+	iod_stress_loop_init(&l, "epochs", iters(self, 4000));
 	l.figures = &self->fig;
 	while (iod_stress_loop_next(&l)) {
 		uint64_t r = iod_rand_next(&rnd), t;
@@ -619,7 +619,7 @@ TEST_F(churn, ioas_copy)
 	ASSERT_EQ(0, fp_bench(self, &self->fp[0]));
 	ASSERT_EQ(0, fp_bench(self, &self->fp[1]));
 
-	iod_stress_loop_init(&l, "two devices", 2000);
+	iod_stress_loop_init(&l, "two devices", 4000);
 	l.figures = &self->fig;
 	while (iod_stress_loop_next(&l)) {
 		uint64_t r = iod_rand_next(&rnd), t, iova;
