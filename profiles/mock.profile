@@ -228,3 +228,11 @@ dirty.failed_set_tracking = keeps
 # in a bitmap page fails after the IOPTEs were read and cleared, their bits
 # are lost and GET_DIRTY_BITMAP returns 0. Unfixed in 6.12.117.
 known_bug.fail_nth.get_bitmap_untouched@6.11- = unfixed: a bitmap page that cannot be faulted in after read-and-clear loses its bits for good and GET_DIRTY_BITMAP returns 0 (iova_bitmap_set() is void since 7a7bba16244a)
+# An unbind (iommufd_device_unbind() -> iommufd_object_remove() with
+# REMOVE_WAIT_SHORTTERM) that must wait for a call holding the device sleeps
+# in wait_event_timeout(), uninterruptible (drivers/iommu/iommufd/main.c:150,
+# 6.12.117), while iommufd_put_object() wakes the queue with
+# wake_up_interruptible_all() (iommufd_private.h:175): the wake-up is lost and
+# the unbind returns only when the 60 s timeout finds the count at zero.
+# Measured in the mock lab: an unbind racing a 36 ms HWPT_ALLOC took 66 s.
+known_bug.lifetime_race.d9df72c6acd6_unbind_during_harvest = unfixed: an unbind that waits for a call holding the device misses its wake-up (wake_up_interruptible_all() against an uninterruptible wait_event_timeout()) and returns only after the 60 s timeout
