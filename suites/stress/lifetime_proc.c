@@ -172,7 +172,8 @@ TEST_F(lifetime_proc, close_during_harvest)
 	void *buf;
 	int rc = 0;
 
-	IOD_RACE_NEED_MOCK(&self->d.t, "a second device in an iommufd of its own");
+	IOD_RACE_NEED_MOCK(&self->d.t,
+			   "a second device in an iommufd of its own");
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
@@ -390,7 +391,8 @@ TEST_F(lifetime_proc, sigkill_mid_harvest)
 
 TEST_F(lifetime_proc, sigkill_mid_dma)
 {
-	IOD_RACE_NEED_MOCK(&self->d.t, "a child writing through the engine: the engine's queues and interrupts belong to the parent; the mock's write is an ioctl");
+	if (!self->d.t.mock)
+		SKIP(return, "a child writing through the engine: this engine's queues and interrupts belong to the parent (the mock's write is an ioctl any process can make)");
 	kill_case(_metadata, self, true);
 }
 

@@ -286,7 +286,8 @@ IOD_REGRESSION_TEST_F_OF(lifetime_race, 99f98a7c0d69, destroy_refcount)
 	struct iod_stress_loop l;
 	int rc = 0;
 
-	IOD_RACE_NEED_MOCK(&self->d.t, "an access and a device destroyed by their own driver");
+	IOD_RACE_NEED_MOCK(&self->d.t,
+			   "an access and a device destroyed by their own driver");
 	iod_stress_loop_init(&l, "IOMMU_DESTROY vs driver destroy", 150);
 	l.figures = &self->r.fig;
 	while (!rc && iod_stress_loop_next(&l)) {
@@ -334,7 +335,8 @@ IOD_REGRESSION_TEST_F_OF(lifetime_race, d9df72c6acd6, unbind_during_harvest)
 	uint32_t ioas;
 	void *big;
 
-	IOD_RACE_NEED_MOCK(&self->d.t, "a device unbound (its mock device destroyed) mid-call");
+	IOD_RACE_NEED_MOCK(&self->d.t,
+			   "a device unbound (its mock device destroyed) mid-call");
 	big = mmap(NULL, BIG_LEN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, big);
