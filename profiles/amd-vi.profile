@@ -179,8 +179,28 @@ dirty.failed_harvest = keeps
 # iommufd_get_object) come before iopt_set_dirty_tracking() clears the
 # IOPTEs on enable (io_pagetable.c:607, 6.12).
 dirty.failed_set_tracking = keeps
+# SET_DIRTY_TRACKING(enable) on a HWPT already tracking clears every dirty
+# bit, those written while a harvest is in flight too: iopt_set_dirty_tracking()
+# runs iopt_clear_dirty_data() under iova_rwsem held for read, beside a
+# running harvest (drivers/iommu/iommufd/io_pagetable.c:603-607, 6.12). The
+# core does it before any driver's set_dirty_tracking, so every IOMMU does;
+# measured on the mock (suites/stress/harvest_pause.c).
+dirty.reenable_clears = all
+# A harvest over an area whose IOAS_MAP is still pinning (area->pages NULL
+# until iopt_map_pages() fills the domains, io_pagetable.c:369-390) stops
+# there with rc 0: iommu_read_and_clear_dirty() ignores what
+# iova_bitmap_for_each() returns (io_pagetable.c:508, 6.12.117); the areas
+# after it are neither reported nor cleared, the next harvest has them. Core
+# code, so every IOMMU; measured on the mock.
+dirty.inflight_area = stops
 # iova_bitmap_set() (drivers/iommu/iommufd/iova_bitmap.c:401) pins the user
 # bitmap lazily since 7a7bba16244a (6.11) and returns nothing: when faulting
 # in a bitmap page fails after the IOPTEs were read and cleared, their bits
 # are lost and GET_DIRTY_BITMAP returns 0. Unfixed in 6.12.117.
 known_bug.fail_nth.get_bitmap_untouched@6.11- = unfixed: a bitmap page that cannot be faulted in after read-and-clear loses its bits for good and GET_DIRTY_BITMAP returns 0 (iova_bitmap_set() is void since 7a7bba16244a)
+# The bitmap page a harvest records into, unmapped while the harvest waits
+# to fault it in (userfaultfd), then the harvest woken: iova_bitmap_set()
+# pins lazily and returns nothing since 7a7bba16244a (6.11), so the bits it
+# read and cleared are lost and GET_DIRTY_BITMAP returns 0. Unfixed in
+# 6.12.117; core code (drivers/iommu/iommufd/iova_bitmap.c).
+known_bug.harvest_pause.bitmap_unmapped@6.11- = unfixed: a bitmap page unmapped during a harvest loses the bits read and cleared for it and GET_DIRTY_BITMAP returns 0 (iova_bitmap_set() is void since 7a7bba16244a)

@@ -143,3 +143,17 @@ dirty.failed_harvest = keeps
 # iommufd_get_object) come before iopt_set_dirty_tracking() clears the
 # IOPTEs on enable (io_pagetable.c:607, 6.12).
 dirty.failed_set_tracking = keeps
+# SET_DIRTY_TRACKING(enable) on a HWPT already tracking clears every dirty
+# bit, those written while a harvest is in flight too: iopt_set_dirty_tracking()
+# runs iopt_clear_dirty_data() under iova_rwsem held for read, beside a
+# running harvest (drivers/iommu/iommufd/io_pagetable.c:603-607, 6.12). The
+# core does it before any driver's set_dirty_tracking, so every IOMMU does;
+# measured on the mock (suites/stress/harvest_pause.c).
+dirty.reenable_clears = all
+# A harvest over an area whose IOAS_MAP is still pinning (area->pages NULL
+# until iopt_map_pages() fills the domains, io_pagetable.c:369-390) stops
+# there with rc 0: iommu_read_and_clear_dirty() ignores what
+# iova_bitmap_for_each() returns (io_pagetable.c:508, 6.12.117); the areas
+# after it are neither reported nor cleared, the next harvest has them. Core
+# code, so every IOMMU; measured on the mock.
+dirty.inflight_area = stops

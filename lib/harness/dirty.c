@@ -228,7 +228,9 @@ static int base_leaves(struct iod_dirty *d, const struct iod_dirty_opts *o,
 int iod_dirty_setup(struct iod_dirty *d, const struct iod_dirty_opts *o,
 		    char *why, size_t len)
 {
-	struct iod_target_opts to = { .mock_flags = o->mock_flags };
+	struct iod_target_opts to = {
+		.mock_flags = o->mock_flags, .account_mm = o->account_mm,
+	};
 	int rc;
 
 	memset(d, 0, sizeof(*d));

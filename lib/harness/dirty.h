@@ -35,6 +35,8 @@ struct iod_dirty_opts {
 	bool base_pages;	/* huge memory, yet HUGE_PAGES=0: base leaves */
 	bool enable;		/* turn tracking on at the end of set-up */
 	uint32_t mock_flags;	/* extra MOCK_FLAGS_DEVICE_* */
+	/* IOMMU_OPTION_RLIMIT_MODE=1: pins charged to this process's VmLck */
+	bool account_mm;
 	/*
 	 * Where the profile says the IOMMU cannot track dirty pages: check
 	 * that, then build the bench on a plain HWPT (the device attached to

@@ -21,6 +21,8 @@ bool iod_kmsg_splat(int fd, char *line, size_t len)
 	static const char *const bad[] = {
 		"UBSAN", "KASAN", "shift-out-of-bounds", "out-of-bounds",
 		"BUG:", "WARNING:", "Oops",
+		/* an object still held after 60 s: iommufd gave up on it */
+		"Time out waiting for iommufd object",
 	};
 	char rec[2048];
 	unsigned int i;

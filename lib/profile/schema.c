@@ -289,6 +289,18 @@ const struct iod_key iod_schema[] = {
 		.help = "a GET_DIRTY_BITMAP that returns an error (a failed allocation or copy): keeps every dirty bit for the next harvest, or clears some",
 	},
 	{
+		.key = "dirty.reenable_clears",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "all" }, { .name = "kept" }),
+		.help = "SET_DIRTY_TRACKING(enable) on a HWPT already tracking, while a harvest is in flight: all (every dirty bit cleared, those written during the harvest too) or kept (nothing cleared)",
+	},
+	{
+		.key = "dirty.inflight_area",
+		.type = IOD_KT_ENUM,
+		.values = IOD_VALUES({ .name = "stops" }, { .name = "skips" }),
+		.help = "a harvest over an area whose IOAS_MAP is still pinning: stops (rc 0, nothing at or after it reported or cleared; the next harvest has it) or skips (rc 0, the areas after it reported)",
+	},
+	{
 		.key = "dirty.failed_set_tracking",
 		.type = IOD_KT_ENUM,
 		.values = IOD_VALUES({ .name = "keeps" }, { .name = "clears" }),

@@ -57,6 +57,7 @@ FIXTURE(fail_nth) {
 	uint64_t got;		/* what the call itself harvested */
 	void *bm;		/* the call's bitmap page */
 	uint32_t new_id;	/* what the call allocated */
+	struct iod_stress_figures fig;
 };
 
 /* One call under the sweep. */
@@ -112,6 +113,9 @@ static int harvest(FIXTURE_DATA(fail_nth) *self, uint64_t *bits)
 	*bits = 0;
 	rc = iod_bench_get_bitmap(&self->d, self->d.iova, self->span,
 				  self->d.leaf, bits, 0);
+	self->fig.harvests++;
+	if (!rc)
+		self->fig.bits_checked += NLEAVES;
 	return logged(self, "HARVEST", *bits, 0, t, rc);
 }
 
@@ -553,6 +557,7 @@ static int sweep_once(FIXTURE_DATA(fail_nth) *self,
 			return rc;
 		}
 		t = iod_now_ns();
+		self->fig.ops++;
 		rc = ops->call_fn(self);
 		injected = iod_fail_nth_disarm(&self->fn);
 		iod_oplog_add(&self->log, ops->call, nth, (uint64_t)injected,
@@ -590,21 +595,17 @@ static int sweep(struct __test_metadata *_metadata,
 		 FIXTURE_DATA(fail_nth) *self, const struct sweep_ops *ops,
 		 bool untouched, struct sweep_result *res)
 {
-	const struct iod_stress_mode *m = iod_stress_mode();
-	uint64_t end = iod_now_ms() + (uint64_t)m->seconds * 1000;
-	uint64_t progress = iod_now_ms() + 10000;
+	struct iod_stress_loop l;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	do {
+	iod_stress_loop_init(&l, ops->call, 1);
+	l.figures = &self->fig;
+	while (iod_stress_loop_next(&l)) {
 		rc = sweep_once(self, ops, untouched, res);
 		if (rc)
 			return rc;
-		if (m->long_run && iod_now_ms() >= progress) {
-			TH_LOG("%s: %u sweeps", ops->call, res->sweeps);
-			progress += 10000;
-		}
-	} while (m->long_run && iod_now_ms() < end);
+	}
 	TH_LOG("%s%s: %u fault sites reached (nth 1..%u failed, %u clean), %u sweep(s)",
 	       ops->call, untouched ? " (untouched bitmap)" : "", res->sites,
 	       res->sites, res->sites + 1, res->sweeps);
@@ -644,6 +645,7 @@ static int sweep(struct __test_metadata *_metadata,
 		TH_LOG("%u iteration(s) lost bits; the first: %s", __r.lost, \
 		       __r.lost_rep); \
 	IOD_ASSERT_NO_LEAK(); \
+	iod_stress_figures_print(&self->fig); \
 	IOD_XFAIL_IF_KNOWN_BUG(__r.lost > 0); \
 	if (__r.lost) \
 		iod_oplog_dump(__logs, 1, stderr); \

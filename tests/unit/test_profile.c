@@ -816,6 +816,8 @@ TEST(schema_dump)
 	EXPECT_NE(NULL, strstr(buf, "dirty.hole\tenum\toptional\t{stops, skips}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.failed_harvest\tenum\toptional\t{keeps, clears}\t"));
 	EXPECT_NE(NULL, strstr(buf, "dirty.failed_set_tracking\tenum\toptional\t{keeps, clears}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.reenable_clears\tenum\toptional\t{all, kept}\t"));
+	EXPECT_NE(NULL, strstr(buf, "dirty.inflight_area\tenum\toptional\t{stops, skips}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_non_nested\tenum\toptional\t{enoent: ENOENT, einval: EINVAL, absent: ENOTTY}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.invalidate_entry_caps\tenum\toptional\t{rejected: EINVAL, unbounded: 0}\t"));
 	EXPECT_NE(NULL, strstr(buf, "nested.attach_incapable_via_child\tenum\toptional\t{refused, accepted, none}\t"));
