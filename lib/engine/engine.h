@@ -264,4 +264,14 @@ bool iod_engine_check(struct iod_engine *e, uint64_t iova, uint64_t len,
 int iod_engine_check_map(struct iod_engine *e, uint64_t iova, void *va,
 			 uint64_t len);
 
+struct iod_nvme;
+struct iod_nvme_dma;
+/*
+ * An open NVMe engine's controller (and, in *dma when not NULL, its data
+ * mover), for a test that drives the queues itself; NULL for an engine of
+ * another device.
+ */
+struct iod_nvme *iod_engine_nvme_ctrl(struct iod_engine *e,
+				 struct iod_nvme_dma **dma);
+
 #endif

@@ -151,6 +151,18 @@ static void nvme_expected(struct iod_engine *e, uint8_t seed, uint64_t off,
 	iod_nvme_dma_expected(x->dma, seed, off, buf, len);
 }
 
+struct iod_nvme *iod_engine_nvme_ctrl(struct iod_engine *e,
+				 struct iod_nvme_dma **dma)
+{
+	struct nvme_engine *x = e->priv;
+
+	if (!e->ops || strcmp(e->ops->device, "nvme") || !x)
+		return NULL;
+	if (dma)
+		*dma = x->dma;
+	return x->n;
+}
+
 /* One operation: four commands of 32 KiB, one per I/O queue. */
 #define MAX_OP (128u * 1024)
 
