@@ -179,4 +179,19 @@ void iod_rounds_case_free(struct iod_rounds_case *c);
 		       (unsigned long long)__kb, (unsigned long long)(kb)); \
 } while (0)
 
+/*
+ * On the mock (IOMMU_TEST_OP_MD_CHECK_REFS): every base page of the
+ * bench's buffer is pinned exactly `pins` times. Elsewhere nothing.
+ */
+#define IOD_ASSERT_PAGE_PINS(d, pins, what) do { \
+	int __rc; \
+	if (!(d)->t.mock) \
+		break; \
+	__rc = iod_mock_check_refs((d)->t.fd, (d)->buf, (d)->len, (pins)); \
+	ASSERT_EQ(0, __rc) \
+		TH_LOG("%s: the buffer's pages are not pinned %u time(s) " \
+		       "each (MD_CHECK_REFS: %s)", (what), (unsigned)(pins), \
+		       strerror(-__rc)); \
+} while (0)
+
 #endif

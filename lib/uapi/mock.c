@@ -57,6 +57,21 @@ int iod_mock_check_map(int fd, uint32_t hwpt_id, uint64_t iova, void *buf,
 	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+int iod_mock_check_refs(int fd, void *buf, uint64_t len, unsigned int pins)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_REFS,
+		.check_refs = {
+			.length = len,
+			.uptr = (uintptr_t)buf,
+			.refs = pins,
+		},
+	};
+
+	return iod_ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 int iod_mock_set_dirty(int fd, uint32_t hwpt_id, uint64_t iova,
 		       uint64_t length, uint64_t page_size,
 		       const void *bitmap, uint64_t *nr_dirty)

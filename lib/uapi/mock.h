@@ -28,6 +28,13 @@ int iod_mock_dev_replace(int fd, struct iod_mock_dev *md, uint32_t pt_id);
 int iod_mock_check_map(int fd, uint32_t hwpt_id, uint64_t iova, void *buf,
 		       uint64_t len);
 /*
+ * IOMMU_TEST_OP_MD_CHECK_REFS: is every base page of [buf, +len) (page
+ * aligned) pinned exactly `pins` times (its refcount over the kernel's pin
+ * bias)? 0 yes, -EIO not, -EINVAL unaligned. Compound pages (THP,
+ * hugetlb) are not looked at.
+ */
+int iod_mock_check_refs(int fd, void *buf, uint64_t len, unsigned int pins);
+/*
  * IOMMU_TEST_OP_DIRTY: mark dirty the mock IOPTEs of every page_size page
  * of [iova, +length) whose bit is set in bitmap. *nr_dirty (may be NULL)
  * gets the number of pages marked.

@@ -295,12 +295,14 @@ TEST_F(memory, move_pinned)
 	ASSERT_ON_NODE(self->c.d.buf, self->c.d.len, 0,
 		       "the pinned buffer after move_pages()");
 	ASSERT_TRANSLATES(0, self->c.d.len, "after move_pages()");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 1, "after move_pages()");
 	ASSERT_ROUNDS("pinned pages after the move", ROUNDS / 2);
 	ASSERT_TRANSLATES(0, self->c.d.len, "after the writes");
 
 	/* unpinned, they move; mapped again, they are tracked */
 	ASSERT_EQ(0, iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id,
 				    self->c.d.iova, self->c.d.len, NULL));
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 0, "unmapped");
 	ASSERT_EQ(0, move_buffer(self, 1, &not_moved));
 	ASSERT_EQ(0, not_moved);
 	ASSERT_ON_NODE(self->c.d.buf, self->c.d.len, 1,

@@ -10,7 +10,8 @@
  *     as iommufd's pages.c does, 6.12): unregistering drops io_uring's
  *     share, unmapping the IOAS drops iommufd's, the harvests stay exact
  *     throughout, and a mapping made again of the registered buffer is
- *     tracked;
+ *     tracked; on the mock each page's own pin count says the same
+ *     (IOMMU_TEST_OP_MD_CHECK_REFS: 1, 2, 1);
  *   - madvise_bitmap_during_harvests: IORING_OP_MADVISE zaps the bitmap's
  *     pages (MADV_DONTNEED, and MADV_PAGEOUT where the kernel has it)
  *     before every harvest, so the kernel refaults them to record, while a
@@ -149,13 +150,16 @@ TEST_F(uring, register_buffers_double_pin)
 	TH_LOG("VmPin %" PRIu64 " kB with the IOAS mapping; the buffer is %" PRIu64 " kB",
 	       pinned, share);
 	ASSERT_LE(share, pinned) TH_LOG("the IOAS mapping of the buffer is not in VmPin");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 1, "mapped in the IOAS");
 
 	ASSERT_EQ(0, register_buffer(self));
 	IOD_ASSERT_VMPIN(pinned + share,
 			 "registered with io_uring too: both pins count");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 2, "registered with io_uring too");
 	ASSERT_ROUNDS("pinned by the IOAS and io_uring", ROUNDS / 4);
 	ASSERT_EQ(0, unregister_buffer(self));
 	IOD_ASSERT_VMPIN(pinned, "unregistered: io_uring's share gone");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 1, "unregistered");
 	ASSERT_ROUNDS_FIXED("io_uring's pin dropped", ROUNDS / 4);
 
 	/* the IOAS lets go while io_uring holds on, then maps it again */
@@ -164,6 +168,7 @@ TEST_F(uring, register_buffers_double_pin)
 	ASSERT_EQ(0, iod_ioas_unmap(self->c.d.t.fd, self->c.d.t.ioas_id,
 				    self->c.d.iova, self->c.d.len, NULL));
 	IOD_ASSERT_VMPIN(pinned, "unmapped from the IOAS: its share gone");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 1, "unmapped from the IOAS, registered");
 	ASSERT_EQ(0, iod_bench_map(&self->c.d, self->c.d.buf, self->c.d.len,
 				   self->c.d.iova));
 	IOD_ASSERT_VMPIN(pinned + share, "mapped again beside io_uring's pin");
@@ -172,6 +177,7 @@ TEST_F(uring, register_buffers_double_pin)
 	ASSERT_ROUNDS_FIXED("mapped again, registered", ROUNDS / 4);
 	ASSERT_EQ(0, unregister_buffer(self));
 	IOD_ASSERT_VMPIN(pinned, "unregistered at the end");
+	IOD_ASSERT_PAGE_PINS(&self->c.d, 1, "unregistered at the end, mapped");
 	FINISH();
 }
 
