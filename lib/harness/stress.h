@@ -115,6 +115,17 @@ void iod_stress_take_args(int *argc, char **argv);
 /* --replay FILE, or NULL. */
 const char *iod_stress_replay_path(void);
 
+/*
+ * At file scope in a program that replays an operation list (--replay);
+ * any other program refuses --replay (its cases replay by IODIRTY_SEED).
+ */
+extern bool iod_stress_replays;
+#define IOD_STRESS_REPLAYS \
+	static __attribute__((constructor)) void iod_declare_replays(void) \
+	{ \
+		iod_stress_replays = true; \
+	}
+
 /* What a stress case did, printed at its end and in its progress lines. */
 struct iod_stress_figures {
 	uint64_t ops;		/* calls made, of every kind */
@@ -181,6 +192,24 @@ int iod_stress_counters_read(struct iod_stress_counters *c);
 int iod_stress_leak_check(const struct iod_stress_counters *before,
 			  const struct iod_stress_counters *after, char *rep,
 			  size_t len);
+
+/*
+ * In a fixture set-up of a case with one thread: the case seed
+ * (iod_seed(), printed with how to replay it), thread 0's seed derived
+ * from it and the case id, `rnd` seeded with that and `log` opened for
+ * thread 0 with room for `cap` operations.
+ */
+#define IOD_STRESS_SEED_THREAD0(rnd, log, cap) do { \
+	char __id[128]; \
+	uint64_t __seed = iod_seed(), __tseed; \
+	\
+	iod_case_id(__id, sizeof(__id), _metadata, variant); \
+	__tseed = iod_stress_thread_seed(__seed, __id, 0); \
+	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 \
+	       "), thread 0 seed %" PRIu64, __seed, __seed, __tseed); \
+	iod_rand_init((rnd), __tseed); \
+	ASSERT_EQ(0, iod_oplog_init((log), 0, __tseed, (cap))); \
+} while (0)
 
 /*
  * End a stress program with this instead of IOD_HARNESS_MAIN: it takes the

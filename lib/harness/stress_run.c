@@ -16,6 +16,7 @@
 #define PROGRESS_MS 10000
 
 static const char *replay_path;
+bool iod_stress_replays;
 
 static void drop_args(int *argc, char **argv, int i, int n)
 {
@@ -53,8 +54,11 @@ void iod_stress_take_args(int *argc, char **argv)
 			setenv("IODIRTY_STRESS", "long", 1);
 			setenv("IODIRTY_STRESS_SECONDS", argv[i + 1], 1);
 			iod_stress_mode();
-		} else {
+		} else if (iod_stress_replays) {
 			replay_path = argv[i + 1];
+		} else {
+			bad_arg("this program has no operation list to replay",
+				"replay a case of it with IODIRTY_SEED=<the seed its TAP printed>");
 		}
 		drop_args(argc, argv, i, 2);
 	}

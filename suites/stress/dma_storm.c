@@ -534,6 +534,19 @@ static int nvme_round(FIXTURE_DATA(storm) *self, struct iod_rand *rnd,
 							 NULL))); \
 } while (0)
 
+/* The area the churn thread maps and unmaps, which no command targets. */
+#define STORM_CHURN_AREA() do { \
+	self->churn_buf = mmap(NULL, CHURN_LEN, PROT_READ | PROT_WRITE, \
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, \
+			       -1, 0); \
+	ASSERT_NE(MAP_FAILED, self->churn_buf); \
+	ASSERT_EQ(0, iod_ioas_pick_iova(self->d.t.fd, self->d.t.ioas_id, \
+					CHURN_LEN, \
+					iod_bench_iova_floor(&self->d, 0), \
+					iod_bench_align(&self->d), \
+					&self->churn_iova)); \
+} while (0)
+
 TEST_F_TIMEOUT(storm, nvme_storm, 300)
 {
 	struct storm_cmd *c = calloc(NSLOTS, sizeof(*c));
@@ -551,15 +564,7 @@ TEST_F_TIMEOUT(storm, nvme_storm, 300)
 	ASSERT_GE(MAX_LEAVES, self->nleaves)
 		TH_LOG("%u leaves of %" PRIu64 " bytes", self->nleaves,
 		       self->d.leaf);
-	self->churn_buf = mmap(NULL, CHURN_LEN, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
-			       0);
-	ASSERT_NE(MAP_FAILED, self->churn_buf);
-	ASSERT_EQ(0, iod_ioas_pick_iova(self->d.t.fd, self->d.t.ioas_id,
-					CHURN_LEN,
-					iod_bench_iova_floor(&self->d, 0),
-					iod_bench_align(&self->d),
-					&self->churn_iova));
+	STORM_CHURN_AREA();
 	iod_rand_init(&rnd, self->tseed[0]);
 	iod_stress_loop_init(&l, "nvme storm", NVME_ROUNDS);
 	l.figures = &self->fig;
@@ -644,15 +649,7 @@ TEST_F_TIMEOUT(storm, unmap_under_dma, 300)
 		    iod_base_leaf());
 	ASSERT_NE(NULL, c);
 	STORM_NEED_REFERENCE();
-	self->churn_buf = mmap(NULL, CHURN_LEN, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1,
-			       0);
-	ASSERT_NE(MAP_FAILED, self->churn_buf);
-	ASSERT_EQ(0, iod_ioas_pick_iova(self->d.t.fd, self->d.t.ioas_id,
-					CHURN_LEN,
-					iod_bench_iova_floor(&self->d, 0),
-					iod_bench_align(&self->d),
-					&self->churn_iova));
+	STORM_CHURN_AREA();
 	iod_rand_init(&rnd, self->tseed[0]);
 	iod_stress_loop_init(&l, "unmap under DMA", UNMAP_ROUNDS);
 	l.figures = &self->fig;

@@ -655,8 +655,7 @@ static int sweep(struct __test_metadata *_metadata,
 FIXTURE_SETUP(fail_nth)
 {
 	const struct iod_dirty_opts o = { .leaves = NLEAVES, .enable = true };
-	char why[384] = "", id[128], attrs[384];
-	uint64_t seed, tseed;
+	char why[384] = "", attrs[384];
 	int rc;
 
 	self->kfd = -1;
@@ -670,13 +669,7 @@ FIXTURE_SETUP(fail_nth)
 	iod_fail_nth_describe(&self->fn, attrs, sizeof(attrs));
 	TH_LOG("fail-nth with %s", attrs);
 
-	seed = iod_seed();
-	iod_case_id(id, sizeof(id), _metadata, variant);
-	tseed = iod_stress_thread_seed(seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 "), thread 0 seed %" PRIu64,
-	       seed, seed, tseed);
-	iod_rand_init(&self->rnd, tseed);
-	ASSERT_EQ(0, iod_oplog_init(&self->log, 0, tseed, 64));
+	IOD_STRESS_SEED_THREAD0(&self->rnd, &self->log, 64);
 
 	self->extra = mmap(NULL, self->span, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

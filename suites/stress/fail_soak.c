@@ -755,8 +755,7 @@ static int soak(soak_t *self, const FIXTURE_VARIANT(fail_soak) *variant)
 FIXTURE_SETUP(fail_soak)
 {
 	const struct iod_dirty_opts o = { .leaves = NLEAVES, .enable = true };
-	char why[512] = "", id[128];
-	uint64_t seed, tseed;
+	char why[512] = "";
 	int rc;
 
 	self->kfd = -1;
@@ -768,13 +767,7 @@ FIXTURE_SETUP(fail_soak)
 	IOD_NEED_RULE("dirty.failed_set_tracking");
 	self->span = NLEAVES * self->d.leaf;
 
-	seed = iod_seed();
-	iod_case_id(id, sizeof(id), _metadata, variant);
-	tseed = iod_stress_thread_seed(seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 "), thread 0 seed %" PRIu64,
-	       seed, seed, tseed);
-	iod_rand_init(&self->rnd, tseed);
-	ASSERT_EQ(0, iod_oplog_init(&self->log, 0, tseed, OPLOG_CAP));
+	IOD_STRESS_SEED_THREAD0(&self->rnd, &self->log, OPLOG_CAP);
 
 	self->extra = mmap(NULL, self->span, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

@@ -263,20 +263,12 @@ static void case_end(struct __test_metadata *_metadata,
 FIXTURE_SETUP(harvest_pause)
 {
 	const struct iod_dirty_opts o = { .leaves = NLEAVES, .enable = true };
-	uint64_t seed, tseed;
-	char id[128];
 
 	self->kfd = -1;
 	ASSERT_EQ(0, iod_stress_counters_read(&self->before));
 	IOD_DIRTY_SETUP(&self->d, &o);
 	self->span = NLEAVES * self->d.leaf;
-	seed = iod_seed();
-	iod_case_id(id, sizeof(id), _metadata, variant);
-	tseed = iod_stress_thread_seed(seed, id, 0);
-	TH_LOG("seed %" PRIu64 " (replay: IODIRTY_SEED=%" PRIu64 "), thread 0 seed %" PRIu64,
-	       seed, seed, tseed);
-	iod_rand_init(&self->rnd, tseed);
-	ASSERT_EQ(0, iod_oplog_init(&self->log, 0, tseed, 128));
+	IOD_STRESS_SEED_THREAD0(&self->rnd, &self->log, 128);
 	self->zero = mmap(NULL, iod_host_page(), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->zero);

@@ -376,6 +376,8 @@ static void serial_next(struct serial *s, struct iod_rand *rnd,
 	}
 }
 
+IOD_STRESS_REPLAYS
+
 FIXTURE(serial_model) {
 	struct race r;
 };

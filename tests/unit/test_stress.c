@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 
@@ -157,6 +159,7 @@ TEST(args_taken_from_argv)
 	int argc = 8;
 
 	unsetenv("IODIRTY_STRESS");
+	iod_stress_replays = true;
 	iod_stress_take_args(&argc, argv);
 	ASSERT_EQ(4, argc);
 	EXPECT_STREQ("prog", argv[0]);
@@ -167,6 +170,24 @@ TEST(args_taken_from_argv)
 	EXPECT_STREQ("/tmp/ops", iod_stress_replay_path());
 	EXPECT_STREQ("long", getenv("IODIRTY_STRESS"));
 	EXPECT_STREQ("5", getenv("IODIRTY_STRESS_SECONDS"));
+}
+
+TEST(replay_refused_where_nothing_replays)
+{
+	char *argv[] = { "prog", "--replay", "/tmp/ops", NULL };
+	int argc = 3, status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		iod_stress_replays = false;
+		freopen("/dev/null", "w", stderr);
+		iod_stress_take_args(&argc, argv);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
 }
 
 TEST(loop_short_runs_its_rounds)
