@@ -5,15 +5,17 @@
  *	iodirty-collect split --stream S --console C --out DIR
  *	iodirty-collect judge DIR/SUITE/PROGRAM.tap
  *	iodirty-collect report RUN_DIR
+ *	iodirty-collect compare [--flavour A=B]... [--json] RUN_A RUN_B
  *
  * See stream.h (the stream, the split layout), judge.h (the judge),
- * sentinel.h (kernel splats in the console log) and report.h (the run
- * report: results.json, summary.txt).
+ * sentinel.h (kernel splats in the console log), report.h (the run
+ * report: results.json, summary.txt) and compare.h (two runs' diff).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "judge.h"
 #include "report.h"
 #include "stream.h"
@@ -22,6 +24,7 @@ static const char usage[] =
 	"usage: iodirty-collect split --stream FILE --console FILE --out DIR\n"
 	"       iodirty-collect judge DIR/SUITE/PROGRAM.tap\n"
 	"       iodirty-collect report RUN_DIR\n"
+	"       iodirty-collect compare [--flavour A=B]... [--json] RUN_A RUN_B\n"
 	"\n"
 	"split  cut the guest's result stream into DIR/SUITE/PROGRAM.{tap,status}\n"
 	"       and attribute kernel splats in the console log (.sentinel files);\n"
@@ -30,7 +33,10 @@ static const char usage[] =
 	"       kernel splats, programs that did not finish and timeouts\n"
 	"report classify every test point of every flavour directory of RUN_DIR,\n"
 	"       write RUN_DIR/results.json and RUN_DIR/summary.txt, print the\n"
-	"       summary; exits 0 whatever the tests did\n";
+	"       summary; exits 0 whatever the tests did\n"
+	"compare what changed between two runs' results.json: new failures,\n"
+	"       new skips, disappeared, fixes, other changes, appeared; exits 1\n"
+	"       when something regressed, 2 on bad input\n";
 
 static int cmd_split(int argc, char **argv)
 {
@@ -117,6 +123,8 @@ int main(int argc, char **argv)
 		return cmd_judge(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "compare"))
+		return iod_compare_cmd(argc - 1, argv + 1, stdout, stderr);
 	if (argc == 2 && (!strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "-h"))) {
 		fputs(usage, stdout);
