@@ -24,10 +24,13 @@ static const char *const class_key[IOD_CMP_NCLASS] = {
 	[IOD_CMP_APPEARED] = "appeared",
 };
 
-/* A record of one run with the flavour it is compared under. */
+/*
+ * A record of one run with the flavour it is compared under (a pairing's
+ * A) and the pairing's B.
+ */
 struct keyed {
 	const struct iod_cmp_rec *r;
-	const char *flavour;
+	const char *flavour, *flavour_b;
 };
 
 static int key_cmp(const struct keyed *x, const struct keyed *y)
@@ -79,7 +82,7 @@ static struct keyed *keyed_of(const struct iod_cmp_recs *recs, int side,
 	}
 	*n = 0;
 	for (i = 0; i < recs->n; i++) {
-		const char *fl = recs->v[i].flavour;
+		const char *fl = recs->v[i].flavour, *fb = fl;
 
 		if (nmap) {
 			for (j = 0; j < nmap; j++)
@@ -88,9 +91,11 @@ static struct keyed *keyed_of(const struct iod_cmp_recs *recs, int side,
 			if (j == nmap)
 				continue;
 			fl = map[j].a;
+			fb = map[j].b;
 		}
 		k[*n].r = &recs->v[i];
 		k[*n].flavour = fl;
+		k[*n].flavour_b = fb;
 		(*n)++;
 	}
 	qsort(k, *n, sizeof(*k), key_qsort);
@@ -123,7 +128,7 @@ static int classify(const struct iod_cmp_rec *a, const struct iod_cmp_rec *b)
 	return IOD_CMP_OTHER;
 }
 
-static int add(struct iod_cmp_diff *d, size_t *cap,
+static int add(struct iod_cmp_diff *d, size_t *cap, const struct keyed *k,
 	       const struct iod_cmp_rec *a, const struct iod_cmp_rec *b)
 {
 	int cls = classify(a, b);
@@ -141,7 +146,10 @@ static int add(struct iod_cmp_diff *d, size_t *cap,
 		d->v = v;
 		*cap = c;
 	}
-	d->v[d->n++] = (struct iod_cmp_change){ .cls = cls, .a = a, .b = b };
+	d->v[d->n++] = (struct iod_cmp_change){
+		.cls = cls, .a = a, .b = b,
+		.flavour_a = k->flavour, .flavour_b = k->flavour_b,
+	};
 	d->count[cls]++;
 	return 0;
 }
@@ -189,12 +197,17 @@ int iod_cmp_diff(const struct iod_cmp_recs *a, const struct iod_cmp_recs *b,
 	while (!rc && (i < na || j < nb)) {
 		int c = i == na ? 1 : j == nb ? -1 : key_cmp(&ka[i], &kb[j]);
 
-		if (c < 0)
-			rc = add(d, &cap, ka[i++].r, NULL);
-		else if (c > 0)
-			rc = add(d, &cap, NULL, kb[j++].r);
-		else
-			rc = add(d, &cap, ka[i++].r, kb[j++].r);
+		if (c < 0) {
+			rc = add(d, &cap, &ka[i], ka[i].r, NULL);
+			i++;
+		} else if (c > 0) {
+			rc = add(d, &cap, &kb[j], NULL, kb[j].r);
+			j++;
+		} else {
+			rc = add(d, &cap, &ka[i], ka[i].r, kb[j].r);
+			i++;
+			j++;
+		}
 	}
 	free(ka);
 	free(kb);
@@ -240,13 +253,9 @@ static const char *status_of(const struct iod_cmp_rec *r)
 /* The flavour as compared: "A", or "A=B" when the runs name it apart. */
 static void put_flavour(FILE *f, const struct iod_cmp_change *c)
 {
-	const char *fa = c->a ? c->a->flavour : NULL;
-	const char *fb = c->b ? c->b->flavour : NULL;
-
-	if (fa && fb && strcmp(fa, fb))
-		fprintf(f, "%s=%s", fa, fb);
-	else
-		fputs(fa ? fa : fb, f);
+	fputs(c->flavour_a, f);
+	if (strcmp(c->flavour_a, c->flavour_b))
+		fprintf(f, "=%s", c->flavour_b);
 }
 
 /* One line: control characters (a reason's newlines) become spaces. */
@@ -320,8 +329,8 @@ void iod_cmp_print_json(FILE *f, const struct iod_cmp_diff *d,
 
 		fputs(i ? ",\n      {\n         " : "\n      {\n         ", f);
 		json_field(f, "class", class_key[c->cls], ",\n         ");
-		json_field(f, "flavour_a", c->a ? c->a->flavour : "", ",\n         ");
-		json_field(f, "flavour_b", c->b ? c->b->flavour : "", ",\n         ");
+		json_field(f, "flavour_a", c->flavour_a, ",\n         ");
+		json_field(f, "flavour_b", c->flavour_b, ",\n         ");
 		json_field(f, "suite", r->suite, ",\n         ");
 		json_field(f, "program", r->program, ",\n         ");
 		json_field(f, "case", r->name, ",\n         ");

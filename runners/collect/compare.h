@@ -37,6 +37,7 @@ struct iod_cmp_flavour_map {
 struct iod_cmp_change {
 	enum iod_cmp_class cls;
 	const struct iod_cmp_rec *a, *b;	/* NULL: absent on that side */
+	const char *flavour_a, *flavour_b;	/* the flavours compared */
 };
 
 struct iod_cmp_diff {

@@ -291,19 +291,26 @@ TEST(flavour_pairing)
 		REC("intel", "p", "c1", "fail", "not compared") "]";
 	static const char b[] = "["
 		REC("host", "p", "c1", "pass", "") ","
-		REC("host", "p", "c2", "skip", "no device") "]";
+		REC("host", "p", "c2", "skip", "no device") ","
+		REC("host", "p", "c3", "pass", "only in B") "]";
 	char *out;
 
 	/* Without a pairing every mock case disappeared, every host case appeared. */
 	EXPECT_EQ(1, run_cmd(NULL, a, b, &out));
-	EXPECT_NE(NULL, strstr(out, "3 disappeared; 0 fixes, 0 other changes, 2 appeared"))
+	EXPECT_NE(NULL, strstr(out, "3 disappeared; 0 fixes, 0 other changes, 3 appeared"))
 		TH_LOG("%s", out);
 	free(out);
 	EXPECT_EQ(1, run_cmd("--flavour=mock=host", a, b, &out));
 	EXPECT_NE(NULL, strstr(out, "  mock=host/dirty/p:c2: pass -> skip: no device\n"))
 		TH_LOG("%s", out);
+	/* A case on one side only is named by the pairing too. */
+	EXPECT_NE(NULL, strstr(out, "  mock=host/dirty/p:c3: absent -> pass: only in B\n"));
 	EXPECT_NE(NULL, strstr(out, "0 new failures, 1 new skips, 0 disappeared; "
-			       "0 fixes, 0 other changes, 0 appeared; 1 unchanged"));
+			       "0 fixes, 0 other changes, 1 appeared; 1 unchanged"));
+	free(out);
+	EXPECT_EQ(1, run_cmd("--flavour=host=mock", b, a, &out));
+	EXPECT_NE(NULL, strstr(out, "  host=mock/dirty/p:c3: pass -> absent: only in B\n"))
+		TH_LOG("%s", out);
 	free(out);
 	/* A flavour a run does not have. */
 	EXPECT_EQ(2, run_cmd("--flavour=amd=host", a, b, NULL));
