@@ -111,6 +111,10 @@ EOF_OUT
 is($rc, 0, 'a run against itself: exit 0');
 like($out, qr/^no regression: 0 new failures, .* 7 unchanged$/m, 'nothing changed');
 
+($rc, $out, $err) = run($bin, 'compare', "$a/", "$a");
+like($out, qr/\Acompare: A = \Q$a\E\/results.json\n         B = \Q$a\E\/results.json\n/,
+     'a directory given with a trailing / or without');
+
 ($rc, $out, $err) = run($bin, 'compare', $b, $a);
 is($rc, 1, 'backwards: the fix is a new failure, exit 1');
 like($out, qr/^  mock\/dirty\/state:state.clear: pass -> fail: bit 0x2000/m,

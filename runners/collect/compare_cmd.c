@@ -35,7 +35,8 @@ static int load(const char *arg, char *path, size_t pathlen,
 	FILE *f;
 
 	if (!stat(arg, &st) && S_ISDIR(st.st_mode))
-		snprintf(path, pathlen, "%s/results.json", arg);
+		snprintf(path, pathlen, "%s%sresults.json", arg,
+			 arg[strlen(arg) - 1] == '/' ? "" : "/");
 	else
 		snprintf(path, pathlen, "%s", arg);
 	f = fopen(path, "r");
